@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class BudgetplanConfig(AppConfig):
+    name = "budgetplan"
+    verbose_name = "Ärenden"
