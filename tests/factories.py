@@ -1,0 +1,174 @@
+"""Factories for test data; the reference case itself comes from the fixture."""
+import datetime
+from decimal import Decimal
+
+import factory
+
+from budgetplan import models as case_models
+from finance import models as finance_models
+from goals import models as goal_models
+from reservations import models as reservation_models
+
+
+class BoardFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = case_models.Board
+
+    name = factory.Sequence(lambda n: f"Nämnd {n}")
+    office = "Stadsledningskontoret"
+
+
+class CaseFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = case_models.Case
+
+    memo_year = 2012
+    memo_serial = factory.Sequence(lambda n: n + 100)
+    memo_rotel = "RI"
+    title = factory.Sequence(lambda n: f"Budget/verksamhetsplan 2012 för nämnd {n}")
+    budget_year = 2012
+    board = factory.SubFactory(BoardFactory)
+
+
+class RegistryNumberFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = case_models.RegistryNumber
+
+    case = factory.SubFactory(CaseFactory)
+    number = factory.Sequence(lambda n: f"112-{n + 5000}/2011")
+
+
+class DecisionPointFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = case_models.DecisionPoint
+
+    case = factory.SubFactory(CaseFactory)
+    number = factory.Sequence(lambda n: n + 1)
+    text = "Förslaget godkänns."
+
+
+class StrategicGoalFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = goal_models.StrategicGoal
+
+    year = 2012
+    number = factory.Sequence(lambda n: n + 10)
+    title = factory.Sequence(lambda n: f"Inriktningsmål {n}")
+
+
+class CouncilGoalFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = goal_models.CouncilGoal
+
+    strategic_goal = factory.SubFactory(StrategicGoalFactory)
+    number = factory.Sequence(lambda n: n + 1)
+    title = factory.Sequence(lambda n: f"KF-mål {n}")
+
+
+class BoardGoalFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = goal_models.BoardGoal
+
+    case = factory.SubFactory(CaseFactory)
+    council_goal = factory.SubFactory(CouncilGoalFactory)
+    order = factory.Sequence(lambda n: n + 1)
+    title = factory.Sequence(lambda n: f"Nämndmål {n}")
+
+
+class IndicatorFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = goal_models.Indicator
+
+    council_goal = factory.SubFactory(CouncilGoalFactory)
+    order = factory.Sequence(lambda n: n + 1)
+    name = factory.Sequence(lambda n: f"Indikator {n}")
+    council_target_kind = goal_models.TargetKind.NUMBER
+    council_target_value = Decimal("35")
+    council_target_unit = goal_models.Unit.PERCENT
+
+
+class PlanIndicatorFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = goal_models.PlanIndicator
+
+    case = factory.SubFactory(CaseFactory)
+    indicator = factory.SubFactory(IndicatorFactory)
+
+
+class BoardActivityFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = goal_models.Activity
+
+    board_goal = factory.SubFactory(BoardGoalFactory)
+    order = factory.Sequence(lambda n: n + 1)
+    text = factory.Sequence(lambda n: f"Nämndens aktivitet {n}")
+    start_date = datetime.date(2012, 1, 1)
+    end_date = datetime.date(2012, 12, 31)
+
+
+class CouncilActivityFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = goal_models.Activity
+
+    council_goal = factory.SubFactory(CouncilGoalFactory)
+    assigned_board = factory.SubFactory(BoardFactory)
+    order = factory.Sequence(lambda n: n + 1)
+    text = factory.Sequence(lambda n: f"KF:s aktivitet {n}")
+    start_date = datetime.date(2012, 1, 1)
+    end_date = datetime.date(2012, 12, 31)
+
+
+class FinancialFrameFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = finance_models.FinancialFrame
+
+    case = factory.SubFactory(CaseFactory)
+    organisation = "Stadsledningskontoret m.m."
+
+
+class OperatingBudgetRowFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = finance_models.OperatingBudgetRow
+
+    frame = factory.SubFactory(FinancialFrameFactory)
+    order = factory.Sequence(lambda n: n + 1)
+    department = factory.Sequence(lambda n: f"Avdelning {n}")
+    costs = Decimal("10.0")
+    revenues = Decimal("-1.0")
+
+
+class TurnoverChangeFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = finance_models.TurnoverChange
+
+    frame = factory.SubFactory(FinancialFrameFactory)
+    order = factory.Sequence(lambda n: n + 1)
+    description = factory.Sequence(lambda n: f"Ökade kostnader/intäkter för projekt {n}")
+    amount = Decimal("5.0")
+
+
+class PartyFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = reservation_models.Party
+        django_get_or_create = ("abbreviation",)
+
+    abbreviation = "S"
+    name = "Socialdemokraterna"
+
+
+class PersonFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = reservation_models.Person
+
+    name = factory.Sequence(lambda n: f"Person {n}")
+    party = factory.SubFactory(PartyFactory)
+
+
+class ReservationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = reservation_models.Reservation
+
+    case = factory.SubFactory(CaseFactory)
+    order = factory.Sequence(lambda n: n + 1)
+    proposal_lead = "Jag föreslår kommunstyrelsen besluta att"
+    text = "Vi anser något annat."
