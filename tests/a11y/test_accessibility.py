@@ -1,0 +1,54 @@
+"""WCAG 2.1 AA checks with axe-core in headless Chromium on the pages people read."""
+import os
+import shutil
+
+import pytest
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+]
+WCAG_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+
+
+@pytest.fixture(scope="module")
+def browser():
+    if not os.path.exists(CHROMIUM):
+        if os.environ.get("CI"):
+            pytest.fail("Chromium saknas: scripts/test.sh ska installera Debians chromium.")
+        pytest.skip("Chromium is not installed on this machine")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+def axe_violations(browser, url: str, width: int) -> list[str]:
+    from axe_playwright_python.sync_playwright import Axe
+
+    page = browser.new_page(viewport={"width": width, "height": 900})
+    try:
+        response = page.goto(url)
+        assert response.status == 200, f"{url} svarade {response.status}"
+        result = Axe().run(page, options={"runOnly": {"type": "tag", "values": WCAG_AA}})
+    finally:
+        page.close()
+    return [
+        f"{violation['id']}: {violation['help']} ({len(violation['nodes'])} st, t.ex. "
+        f"{violation['nodes'][0]['target']})"
+        for violation in result.response["violations"]
+    ]
+
+
+@pytest.mark.parametrize("width", [1280, 390])
+def test_index_page_has_no_wcag_violations(browser, live_server, reference_case, width):
+    assert axe_violations(browser, live_server.url + "/", width) == []
+
+
+@pytest.mark.parametrize("width", [1280, 390])
+def test_case_page_has_no_wcag_violations(browser, live_server, reference_case, width):
+    url = f"{live_server.url}/arenden/{reference_case.pk}/"
+    assert axe_violations(browser, url, width) == []
