@@ -1,7 +1,9 @@
 """Views that render the case: parse, check permission, call one selector, render."""
+from django.http import HttpResponse
 from django.shortcuts import render
 
 from . import selectors
+from .exports import render_case_page
 
 
 def case_index(request):
@@ -10,4 +12,4 @@ def case_index(request):
 
 def case_detail(request, pk: int):
     document = selectors.case_document(case_id=pk)
-    return render(request, "cases/detail.html", {"doc": document})
+    return HttpResponse(render_case_page(document, request=request))

@@ -172,3 +172,119 @@ class ReservationFactory(factory.django.DjangoModelFactory):
     order = factory.Sequence(lambda n: n + 1)
     proposal_lead = "Jag föreslår kommunstyrelsen besluta att"
     text = "Vi anser något annat."
+
+
+class SignatoryFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = reservation_models.Signatory
+
+    reservation = factory.SubFactory(ReservationFactory)
+    person = factory.SubFactory(PersonFactory)
+    order = factory.Sequence(lambda n: n + 1)
+
+
+class ReservationPointFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = reservation_models.ReservationPoint
+
+    reservation = factory.SubFactory(ReservationFactory)
+    number = factory.Sequence(lambda n: n + 1)
+    text = "Avslå förslaget."
+
+
+class StatementFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = case_models.Statement
+
+    case = factory.SubFactory(CaseFactory)
+    commissioner = "Sten Nordin"
+    signed_on = datetime.date(2012, 1, 11)
+
+
+class StatementSectionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = case_models.StatementSection
+
+    statement = factory.SubFactory(StatementFactory)
+    order = factory.Sequence(lambda n: n + 1)
+    heading = "Ärendet"
+    body = "Budget och verksamhetsplan ska upprättas."
+
+
+class AttachmentFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = case_models.Attachment
+
+    case = factory.SubFactory(CaseFactory)
+    number = factory.Sequence(lambda n: n + 1)
+    title = factory.Sequence(lambda n: f"Rapportbilaga {n}")
+
+
+class OfficialsReportFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = case_models.OfficialsReport
+
+    case = factory.SubFactory(CaseFactory)
+    offices = "Stadsledningskontoret och KF/KS kansli"
+    dated = datetime.date(2011, 12, 1)
+    matter_lead = "Stadsledningskontoret har bland annat ett övergripande ansvar för:"
+    preparation = "Ärendet har initierats av stadsledningskontoret."
+    report_lead = "Tjänsteutlåtande daterat den {datum} är i huvudsak av följande lydelse."
+
+
+class ResponsibilityFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = case_models.Responsibility
+
+    report = factory.SubFactory(OfficialsReportFactory)
+    order = factory.Sequence(lambda n: n + 1)
+    text = factory.Sequence(lambda n: f"ansvarsområde {n}")
+
+
+class PlanStrategicGoalFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = goal_models.PlanStrategicGoal
+
+    case = factory.SubFactory(CaseFactory)
+    strategic_goal = factory.SubFactory(StrategicGoalFactory)
+    description = "Kontorets text under inriktningsmålet."
+
+
+class PlanCouncilGoalFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = goal_models.PlanCouncilGoal
+
+    case = factory.SubFactory(CaseFactory)
+    council_goal = factory.SubFactory(CouncilGoalFactory)
+    description = "Kontorets text under målet."
+
+
+class InvestmentFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = finance_models.Investment
+
+    frame = factory.SubFactory(FinancialFrameFactory)
+    order = factory.Sequence(lambda n: n + 1)
+    purpose = "Stadshusets lokaler"
+    amount = Decimal("2.0")
+    text = "Kontoret har en investeringsbudget om {belopp} mnkr för Stadshusets lokaler."
+
+
+class ResultUnitFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = finance_models.ResultUnit
+
+    frame = factory.SubFactory(FinancialFrameFactory)
+    order = factory.Sequence(lambda n: n + 1)
+    name = "Visningsenheten"
+    text = "Visningsenheten föreslås utgöra en resultatenhet."
+
+
+class MajorProjectFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = finance_models.MajorProject
+
+    frame = factory.SubFactory(FinancialFrameFactory)
+    order = factory.Sequence(lambda n: n + 1)
+    title = factory.Sequence(lambda n: f"Projekt {n}")
+    body = "Projektets beskrivning."
