@@ -1,0 +1,51 @@
+"""`manage.py export_case` writes the case page to a file, found by any of its registry numbers."""
+import pytest
+from django.core.management import CommandError, call_command, execute_from_command_line
+from django.urls import reverse
+
+from budgetplan.exports import EXPORTERS
+from tests import factories as f
+from tests.budgetplan.plan_builder import build_plan
+
+
+@pytest.mark.django_db
+def test_writes_the_same_page_to_a_file(tmp_path, client):
+    case = build_plan(size=1)
+    f.RegistryNumberFactory(case=case, number="112-2400/2011", order=2)
+    output = tmp_path / "case.html"
+
+    call_command("export_case", "112-2400/2011", "--format", "html", "--output", str(output))
+
+    written = output.read_text(encoding="utf-8")
+    page = client.get(reverse("cases:detail", args=[case.pk])).content.decode()
+    start, end = '<article class="case"', "</article>\n"
+    assert written[written.index(start):written.rindex(end)] == page[page.index(start):page.rindex(end)]
+    assert "Den redovisade omslutningsförändringen med 25,0 mnkr godkänns." in written
+    # The file carries its stylesheet, so it reads the same opened from a disk.
+    assert "<style>" in written and "font-variant-numeric: tabular-nums" in written
+    assert '<link rel="stylesheet"' not in written
+
+
+@pytest.mark.django_db
+def test_unknown_registry_number_fails_with_a_swedish_message(tmp_path):
+    output = tmp_path / "case.html"
+    with pytest.raises(CommandError, match="Inget ärende har diarienummer 999-1/2011"):
+        call_command("export_case", "999-1/2011", "--output", str(output))
+    assert not output.exists()
+
+
+@pytest.mark.django_db
+def test_unknown_registry_number_exits_non_zero(tmp_path, capsys):
+    """As from a shell: the command line turns the error into a message and exit status 1."""
+    output = tmp_path / "case.html"
+    with pytest.raises(SystemExit) as exit_info:
+        execute_from_command_line(
+            ["manage.py", "export_case", "999-1/2011", "--format", "html", "--output", str(output)]
+        )
+    assert exit_info.value.code == 1
+    assert "Inget ärende har diarienummer 999-1/2011." in capsys.readouterr().err
+    assert not output.exists()
+
+
+def test_html_is_one_of_the_formats():
+    assert "html" in EXPORTERS
