@@ -1,0 +1,195 @@
+"""Admin for the case (KS-ärende): its header, Dnr, decision points, attachments, statement and report.
+
+The case page is where a member of staff writes a board's plan: the document's front matter, then
+the goals the plan takes, their annual targets and the board goals, with links in the document's
+order to the parts that have pages of their own (statement, reservations, report, budget).
+"""
+from django.contrib import admin
+from django.urls import reverse
+from django.utils.html import format_html, format_html_join
+
+from finance.models import FinancialFrame
+from finance.selectors import case_finance
+from goals.admin import (
+    BoardGoalInline,
+    PlanCouncilGoalInline,
+    PlanIndicatorInline,
+    PlanStrategicGoalInline,
+)
+from goals.models import Activity
+from reservations.models import Reservation
+
+from .admin_base import ServiceAdmin, ServiceStackedInline, ServiceTabularInline
+from .models import (
+    Attachment,
+    Board,
+    Case,
+    DecisionPoint,
+    OfficialsReport,
+    RegistryNumber,
+    Responsibility,
+    Statement,
+    StatementSection,
+)
+from .selectors import resolve_decision_point
+
+admin.site.site_header = "Budgetplan – administration"
+admin.site.site_title = "Budgetplan – administration"
+admin.site.index_title = "Ärenden, mål, ekonomi och reservationer"
+
+
+def admin_url(model, action: str, *args) -> str:
+    return reverse(f"admin:{model._meta.app_label}_{model._meta.model_name}_{action}", args=args)
+
+
+@admin.register(Board)
+class BoardAdmin(ServiceAdmin):
+    list_display = ("name", "office")
+    ordering = ("name",)
+    search_fields = ("name", "office")
+
+
+class RegistryNumberInline(ServiceTabularInline):
+    model = RegistryNumber
+    fields = ("number", "order")
+    min_num = 1
+
+
+class DecisionPointInline(ServiceTabularInline):
+    model = DecisionPoint
+    fields = ("number", "text", "figure", "rendered")
+    readonly_fields = ("rendered",)
+    finance = None
+
+    def get_formset(self, request, obj=None, **kwargs):
+        # Inline instances are made per request: the case's totals are read once for all points.
+        self.finance = case_finance(case_id=obj.pk) if obj else None
+        return super().get_formset(request, obj, **kwargs)
+
+    @admin.display(description="visas som")
+    def rendered(self, obj):
+        if not obj.pk or not obj.figure:
+            return ""
+        return resolve_decision_point(obj, self.finance).html
+
+
+class AttachmentInline(ServiceTabularInline):
+    model = Attachment
+    fields = ("number", "title", "file")
+
+
+@admin.register(Case)
+class CaseAdmin(ServiceAdmin):
+    list_display = ("memo_number", "title", "registry_number_list", "budget_year", "board", "status")
+    list_display_links = ("memo_number", "title")
+    list_select_related = ("board",)
+    list_filter = ("budget_year", "board", "status")
+    ordering = ("-budget_year", "-memo_year", "-memo_serial")
+    search_fields = ("title", "registry_numbers__number", "board__name")
+    readonly_fields = ("parts",)
+    fieldsets = (
+        ("Ärendet", {"fields": (
+            ("memo_year", "memo_serial", "memo_rotel"), "title", "budget_year", "board",
+        )}),
+        ("Beslut", {"fields": ("proposing_body", "deciding_body", "status", "decided_on")}),
+        ("Ärendets delar i dokumentets ordning", {"fields": ("parts",)}),
+    )
+    inlines = (
+        RegistryNumberInline, DecisionPointInline, AttachmentInline, PlanStrategicGoalInline,
+        PlanCouncilGoalInline, BoardGoalInline, PlanIndicatorInline,
+    )
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).prefetch_related("registry_numbers")
+
+    @admin.display(description="PM-nummer", ordering="memo_serial")
+    def memo_number(self, obj):
+        return obj.memo_number
+
+    @admin.display(description="Dnr")
+    def registry_number_list(self, obj):
+        return ", ".join(number.number for number in obj.registry_numbers.all())
+
+    @admin.display(description="delar")
+    def parts(self, obj):
+        if not obj.pk:
+            return "Spara ärendet först; därefter visas här länkar till dess delar."
+        rows = [
+            ("Beslutspunkter", "nedan", None),
+            self._one_to_one(Statement, obj, "Föredragande borgarrådets anförande"),
+            ("Bilagor", "nedan", None),
+            self._reservations(obj),
+            self._one_to_one(OfficialsReport, obj, "Tjänsteutlåtande"),
+            ("Mål, årsmål och nämndmål", "nedan", None),
+            (
+                "KF:s aktiviteter för nämnden",
+                "visa",
+                f"{admin_url(Activity, 'changelist')}?year={obj.budget_year}&board={obj.board_id}",
+            ),
+            self._one_to_one(FinancialFrame, obj, "Nämndens ekonomiska förutsättningar"),
+            ("Hela ärendet", "visa som sida", reverse("cases:detail", args=[obj.pk])),
+        ]
+        items = format_html_join(
+            "", "<li>{}: {}</li>",
+            ((label, format_html('<a href="{}">{}</a>', url, text) if url else text)
+             for label, text, url in rows),
+        )
+        return format_html("<ul>{}</ul>", items)
+
+    @staticmethod
+    def _one_to_one(model, case, label):
+        pk = model.objects.filter(case=case).values_list("pk", flat=True).first()
+        if pk is None:
+            return label, "lägg till", f"{admin_url(model, 'add')}?case={case.pk}"
+        return label, "ändra", admin_url(model, "change", pk)
+
+    @staticmethod
+    def _reservations(case):
+        count = Reservation.objects.filter(case=case).count()
+        url = f"{admin_url(Reservation, 'changelist')}?case__id__exact={case.pk}"
+        if not count:
+            return "Reservationer", "lägg till", f"{admin_url(Reservation, 'add')}?case={case.pk}"
+        return "Reservationer", f"{count} st", url
+
+
+class StatementSectionInline(ServiceStackedInline):
+    model = StatementSection
+    fields = ("order", "heading", "body")
+
+
+@admin.register(Statement)
+class StatementAdmin(ServiceAdmin):
+    list_display = ("commissioner", "case", "signed_on")
+    list_select_related = ("case",)
+    list_filter = ("case__budget_year", "case__board")
+    ordering = ("-case__budget_year", "case__board__name")
+    search_fields = ("commissioner", "case__title", "case__registry_numbers__number")
+    autocomplete_fields = ("case",)
+    fields = ("case", "commissioner", "proposal_lead", "place", "signed_on", "endorsement")
+    inlines = (StatementSectionInline,)
+
+
+class ResponsibilityInline(ServiceTabularInline):
+    model = Responsibility
+    fields = ("order", "text")
+
+
+@admin.register(OfficialsReport)
+class OfficialsReportAdmin(ServiceAdmin):
+    list_display = ("offices", "case", "dated")
+    list_select_related = ("case",)
+    list_filter = ("case__budget_year", "case__board")
+    ordering = ("-case__budget_year", "case__board__name")
+    search_fields = ("offices", "case__title", "case__registry_numbers__number")
+    autocomplete_fields = ("case",)
+    fieldsets = (
+        (None, {"fields": ("case", "offices", "dated", "report_lead")}),
+        ("ÄRENDET", {
+            "fields": ("matter_lead", "matter_body"),
+            "description": "Ansvarslistan (nedan) står i dokumentet mellan inledningen och texten "
+            "efter listan.",
+        }),
+        ("BEREDNING", {"fields": ("preparation",)}),
+    )
+    inlines = (ResponsibilityInline,)
+

@@ -1,0 +1,152 @@
+"""Base classes for every admin in the project: writes go through the services, refusals show on the form.
+
+Django's ModelForm leaves out of its validation every constraint that touches a field missing from
+the form, and an inline's foreign key to its parent. `record_save` validates the whole record, so
+without the extra pass below such a refusal would surface as a server error instead of a message.
+"""
+from django import forms
+from django.contrib import admin, messages
+from django.contrib.admin.widgets import AdminTextareaWidget
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.db import models, transaction
+from django.forms.models import BaseInlineFormSet, InlineForeignKeyField
+from django.http import HttpResponseRedirect
+
+from .services import record_delete, record_save
+
+
+
+class SwedishDecimalField(forms.DecimalField):
+    """Takes an amount as the document writes it: "1 348,0" (any kind of space), or "1348.0"."""
+
+    def to_python(self, value):
+        if isinstance(value, str):
+            value = "".join(value.split()).replace("\u2212", "-")
+        return super().to_python(value)
+
+
+DECIMAL_OVERRIDES = {models.DecimalField: {"form_class": SwedishDecimalField, "localize": True}}
+COMPACT_TEXT_OVERRIDES = {
+    **DECIMAL_OVERRIDES,
+    models.TextField: {"widget": AdminTextareaWidget(attrs={"rows": 3, "cols": 60})},
+}
+
+
+class ServiceModelForm(forms.ModelForm):
+    """A model form that also runs the constraints Django's form validation leaves out."""
+
+    def validate_unique(self):
+        super().validate_unique()
+        exclude = {name for name in self._errors if name != NON_FIELD_ERRORS}
+        for name, field in self.fields.items():
+            # The parent of an inline row not yet saved: its key is unknown, not missing.
+            if isinstance(field, InlineForeignKeyField) and self._parent_unsaved(name):
+                exclude.add(name)
+        try:
+            self.instance.validate_constraints(exclude=exclude)
+        except ValidationError as error:
+            self._add_unseen_errors(error)
+
+    def _parent_unsaved(self, name: str) -> bool:
+        model_field = self.instance._meta.get_field(name)
+        return getattr(self.instance, model_field.attname) is None
+
+    def _add_unseen_errors(self, error: ValidationError) -> None:
+        """Add only messages the first pass did not already give, under a field the form shows."""
+        seen = {
+            message
+            for errors in self._errors.values()
+            for item in errors.as_data()
+            for message in item.messages
+        }
+        unseen: dict[str, list[ValidationError]] = {}
+        for name, items in error.update_error_dict({}).items():
+            key = name if name in self.fields else NON_FIELD_ERRORS
+            for item in items:
+                if not set(item.messages) <= seen:
+                    unseen.setdefault(key, []).append(item)
+                    seen.update(item.messages)
+        if unseen:
+            self.add_error(None, unseen)
+
+
+class ServiceInlineFormSet(BaseInlineFormSet):
+    """Duplicates among the rows of one submission are reported with the constraint's own words."""
+
+    def get_unique_error_message(self, unique_check):
+        for constraint in self.model._meta.total_unique_constraints:
+            if set(constraint.fields) == set(unique_check):
+                return constraint.get_violation_error_message()
+        names = [str(self.model._meta.get_field(name).verbose_name) for name in unique_check]
+        return f"Rätta de dubblerade värdena för {' och '.join(names)}; de måste vara unika."
+
+
+def _refused(admin_view):
+    """Show a refusal by the services as a message instead of a server error.
+
+    The form has already run the model's rules, so this only catches what the services add on
+    top (for example a decided case that may no longer change); the view's transaction is rolled
+    back before the message is shown.
+    """
+
+    def view(self, request, *args, **kwargs):
+        try:
+            return admin_view(self, request, *args, **kwargs)
+        except ValidationError as error:
+            self.message_user(request, " ".join(error.messages), messages.ERROR)
+            return HttpResponseRedirect(request.get_full_path())
+
+    return view
+
+
+class ServiceAdmin(admin.ModelAdmin):
+    """Every save and delete, of the record and of its inline rows, goes through the services."""
+
+    form = ServiceModelForm
+    formfield_overrides = DECIMAL_OVERRIDES
+
+    def save_model(self, request, obj, form, change):
+        record_save(instance=obj, user=request.user)
+
+    def delete_model(self, request, obj):
+        record_delete(instance=obj, user=request.user)
+
+    def delete_queryset(self, request, queryset):
+        with transaction.atomic():
+            for obj in queryset:
+                record_delete(instance=obj, user=request.user)
+
+    def save_formset(self, request, form, formset, change):
+        instances = formset.save(commit=False)
+        for obj in formset.deleted_objects:
+            record_delete(instance=obj, user=request.user)
+        for instance in instances:
+            record_save(instance=instance, user=request.user)
+        formset.save_m2m()
+
+    changeform_view = _refused(admin.ModelAdmin.changeform_view)
+    delete_view = _refused(admin.ModelAdmin.delete_view)
+    changelist_view = _refused(admin.ModelAdmin.changelist_view)
+
+
+class CachedChoicesInlineMixin:
+    """Inline rows share one list of choices per foreign key instead of querying once per row."""
+
+    form = ServiceModelForm
+    formset = ServiceInlineFormSet
+    formfield_overrides = DECIMAL_OVERRIDES
+    extra = 0
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        field = super().formfield_for_foreignkey(db_field, request, **kwargs)
+        if field is not None and type(field.widget) is forms.Select:
+            field.choices = list(field.choices)
+        return field
+
+
+class ServiceTabularInline(CachedChoicesInlineMixin, admin.TabularInline):
+    formfield_overrides = COMPACT_TEXT_OVERRIDES
+
+
+class ServiceStackedInline(CachedChoicesInlineMixin, admin.StackedInline):
+    pass
