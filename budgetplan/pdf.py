@@ -21,22 +21,33 @@ PDF_VARIANT = "pdf/a-3a"
 _render_slots = threading.BoundedSemaphore(max(1, os.cpu_count() or 1))
 
 
-def static_url_fetcher(url: str):
-    """Serve /static/ URLs from the static finders so rendering never goes over the network."""
-    from weasyprint import default_url_fetcher
+def static_url_fetcher():
+    """A fetcher that serves /static/ from the static finders and fetches nothing else.
 
-    parsed = urlparse(url)
-    static_prefix = "/" + settings.STATIC_URL.lstrip("/")
-    if parsed.scheme in ("", "file", "http", "https") and parsed.path.startswith(static_prefix):
-        relative = unquote(parsed.path[len(static_prefix):])
-        path = finders.find(relative)
-        if path:
-            mime_type, _ = mimetypes.guess_type(path)
-            with open(path, "rb") as handle:
-                return {"string": handle.read(), "mime_type": mime_type, "filename": relative}
-    if parsed.scheme == "data":
-        return default_url_fetcher(url)
-    raise ValueError(f"PDF-renderingen hämtar inga externa resurser: {url}")
+    Rendering never goes over the network: a case's text could otherwise make the server
+    request any URL it names.
+    """
+    from weasyprint.urls import URLFetcher, URLFetcherResponse
+
+    class StaticFilesFetcher(URLFetcher):
+        def fetch(self, url, headers=None):
+            parsed = urlparse(url)
+            static_prefix = "/" + settings.STATIC_URL.lstrip("/")
+            if parsed.scheme == "file" and parsed.path.startswith(static_prefix):
+                relative = unquote(parsed.path[len(static_prefix):])
+                path = finders.find(relative)
+                if path:
+                    mime_type, _ = mimetypes.guess_type(path)
+                    with open(path, "rb") as handle:
+                        body = handle.read()
+                    return URLFetcherResponse(
+                        url, body, {"Content-Type": mime_type or "application/octet-stream"},
+                    )
+            if parsed.scheme == "data":
+                return super().fetch(url, headers)
+            raise ValueError(f"PDF-renderingen hämtar inga externa resurser: {url}")
+
+    return StaticFilesFetcher()
 
 
 def render_case_html_for_pdf(document) -> str:
@@ -50,5 +61,5 @@ def render_case_pdf(document) -> bytes:
     html = render_case_html_for_pdf(document)
     with _render_slots:
         return HTML(
-            string=html, base_url="file:///", url_fetcher=static_url_fetcher,
+            string=html, base_url="file:///", url_fetcher=static_url_fetcher(),
         ).write_pdf(pdf_variant=PDF_VARIANT, pdf_identifier=False)
