@@ -70,8 +70,9 @@ class ReservationAdmin(ServiceAdmin):
     inlines = (SignatoryInline, ReservationPointInline)
 
     def get_queryset(self, request):
-        # The signatories of every row in one query, in the order they signed.
-        return super().get_queryset(request).prefetch_related(
+        # The signatories in the order they signed for the list column, and for the name that
+        # the admin prints on every row (Reservation.__str__): two queries for the whole page.
+        return _with_signatories(super().get_queryset(request)).prefetch_related(
             Prefetch(
                 "signatory_rows",
                 queryset=Signatory.objects.select_related("person__party").order_by("order"),
