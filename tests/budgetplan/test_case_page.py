@@ -157,7 +157,7 @@ def test_indicator_table_shows_both_targets_and_periodicity(client):
     html = page(client, case)
 
     assert '<th scope="col">KF:s indikatorer</th>' in html
-    assert '<th scope="col" class="num">KF:s årsmål</th>' in html
+    assert '<th scope="col" class="target">KF:s årsmål</th>' in html
     assert f"Antal ungdomar som fått sommarjobb 3{NBSP}st öka År" in text_of(html)
 
 
