@@ -6,6 +6,7 @@ accessibility rules for published documents ask for, and part 3 because it allow
 attachments to be embedded later. WeasyPrint writes the PDF/A markers (XMP, output intent,
 embedded fonts) but does not validate; tests read the PDF back to check what it claims.
 """
+import datetime
 import mimetypes
 import os
 import threading
@@ -51,7 +52,9 @@ def static_url_fetcher():
 
 
 def render_case_html_for_pdf(document) -> str:
-    return render_to_string("cases/detail_pdf.html", {"doc": document, "pdf": True})
+    # The creation date is the case's last change, so the same case renders to the same PDF.
+    created = document.case.updated_at.astimezone(datetime.timezone.utc).isoformat(timespec="seconds")
+    return render_to_string("cases/detail_pdf.html", {"doc": document, "created": created})
 
 
 def render_case_pdf(document) -> bytes:

@@ -1,0 +1,126 @@
+"""The board-ready PDF, read back: pages, text, bookmarks, metadata and the archival claims."""
+import io
+import re
+
+import pytest
+from django.core.management import call_command
+from django.db import transaction
+from pypdf import PdfReader
+
+from budgetplan.models import Case
+from budgetplan.pdf import render_case_pdf
+from budgetplan.selectors import case_document
+from goals.models import CouncilGoal
+
+NBSP = "\u00a0"
+# Marking the module tells pytest-django to create the test database the module fixture uses.
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(scope="module")
+def reference_pdf(django_db_setup, django_db_blocker):
+    """The reference case rendered once for the whole module (rendering takes seconds)."""
+    with django_db_blocker.unblock(), transaction.atomic():
+        call_command("loaddata", "reference_2012", verbosity=0)
+        case = Case.objects.get(registry_numbers__number="112-2321/2011")
+        council_goal_titles = list(CouncilGoal.objects.values_list("title", flat=True))
+        pdf = render_case_pdf(case_document(case_id=case.pk))
+        transaction.set_rollback(True)
+    reader = PdfReader(io.BytesIO(pdf))
+    text = "\n".join(page.extract_text() for page in reader.pages)
+    return {"bytes": pdf, "reader": reader, "text": text, "council_goal_titles": council_goal_titles}
+
+
+def flatten(text: str) -> str:
+    """Page text with line breaks and no-break spaces folded, to find phrases that wrap."""
+    return re.sub(r"\s+", " ", text.replace(NBSP, " "))
+
+
+def outline_titles(outline) -> list:
+    titles = []
+    for item in outline:
+        if isinstance(item, list):
+            titles.append(outline_titles(item))
+        else:
+            titles.append(item.title)
+    return titles
+
+
+def test_pdf_is_a4_and_paginated_in_the_citys_form(reference_pdf):
+    reader = reference_pdf["reader"]
+    pages = len(reader.pages)
+    assert 15 <= pages <= 60
+    width, height = reader.pages[0].mediabox.width, reader.pages[0].mediabox.height
+    assert (round(float(width)), round(float(height))) == (595, 842)
+    assert f"1 ({pages})" in reader.pages[0].extract_text()
+    last = reader.pages[-1].extract_text()
+    assert f"{pages} ({pages})" in last
+    assert "PM 2012:3 RI (Dnr 112-2321/2011)" in reader.pages[1].extract_text()
+
+
+def test_pdf_holds_the_whole_case(reference_pdf):
+    text = flatten(reference_pdf["text"])
+    assert "Borgarrådsberedningen föreslår att kommunstyrelsen beslutar följande." in text
+    assert "Den redovisade omslutningsförändringen med 502,0 mnkr godkänns." in text
+    for title in reference_pdf["council_goal_titles"]:
+        assert flatten(title) in text, title
+    assert "KS förslag till budget 1 348,0 -46,6 1 301,4" in text
+    assert "Stockholm den 11 januari 2012" in text
+    assert "Ann-Margarethe Livh" in text
+
+
+def test_table_of_contents_has_page_numbers(reference_pdf):
+    toc_page = next(
+        page.extract_text() for page in reference_pdf["reader"].pages
+        if "Innehåll" in page.extract_text()
+    )
+    assert re.search(r"Reservationer[ .]*\d+", toc_page)
+    assert re.search(r"3\.1 Budgeten ska vara i balans[ .]*\d+", flatten(toc_page))
+
+
+def test_bookmarks_follow_the_goal_hierarchy(reference_pdf):
+    outline = outline_titles(reference_pdf["reader"].outline)
+    top = [item for item in outline if isinstance(item, str)]
+    assert {"Förslag till beslut", "Reservationer", "Stadsledningskontoret och KF/KS kansli"} <= set(top)
+    flat = repr(outline)
+    assert "1.1 Företag ska välja etableringar" in flat
+    assert "Nämndens ekonomiska förutsättningar 2012" in flat
+    # pypdf lists a bookmark's children as the list that follows it: the report holds the
+    # strategic goals, and those hold the council goals.
+    report_position = outline.index("Stadsledningskontoret och KF/KS kansli")
+    report_children = outline[report_position + 1]
+    assert isinstance(report_children, list)
+    assert report_children[0].startswith("KF:s inriktningsmål 1")
+    assert isinstance(report_children[1], list)
+    assert any("1.1 Företag ska välja" in str(child) for child in report_children[1])
+
+
+def test_metadata_and_archival_claims(reference_pdf):
+    reader = reference_pdf["reader"]
+    info = reader.metadata
+    assert "Budget/verksamhetsplan 2012 för Kommunfullmäktige m.m." in info.title
+    assert info.author == "Stadsledningskontoret och KF/KS kansli"
+    assert "112-2321/2011" in info.subject
+    assert info.creation_date is not None
+    root = reader.trailer["/Root"]
+    assert root["/Lang"] == "sv"
+    assert bool(root["/MarkInfo"]["/Marked"])
+    assert "/StructTreeRoot" in root
+    assert "/OutputIntents" in root
+    xmp = root["/Metadata"].get_object().get_data().decode("utf-8")
+    assert re.search(r'pdfaid:part="3"', xmp)
+    assert re.search(r'pdfaid:conformance="A"', xmp)
+
+
+def test_fonts_are_embedded(reference_pdf):
+    fonts = set()
+    for page in reference_pdf["reader"].pages:
+        resources = page["/Resources"]
+        for font in resources.get("/Font", {}).values():
+            font = font.get_object()
+            descriptor = font["/DescendantFonts"][0].get_object()["/FontDescriptor"] \
+                if "/DescendantFonts" in font else font["/FontDescriptor"]
+            descriptor = descriptor.get_object()
+            assert any(key in descriptor for key in ("/FontFile", "/FontFile2", "/FontFile3"))
+            fonts.add(str(font["/BaseFont"]))
+    assert any("Inter" in name for name in fonts)
