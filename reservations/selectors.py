@@ -59,6 +59,8 @@ def reservation_intro(
         ending = f"med hänvisning till reservationen av {parties}{where}."
     else:
         ending = "enligt följande."
+    if not signers:
+        return f"Reservation anfördes {ending}"
     return f"Reservation anfördes av {role}{names} {ending}"
 
 

@@ -80,6 +80,10 @@ def test_mixed_parties_each_get_their_own_parenthesis():
     )
 
 
+def test_without_signatories_the_sentence_still_reads():
+    assert reservation_intro(body=KS, signers=[]) == "Reservation anfördes enligt följande."
+
+
 @pytest.mark.django_db
 def test_case_reservations_grouped_by_body_in_order(django_assert_num_queries):
     case = f.CaseFactory()
