@@ -6,7 +6,7 @@ without the extra pass below such a refusal would surface as a server error inst
 """
 from django import forms
 from django.contrib import admin, messages
-from django.contrib.admin.widgets import AdminTextareaWidget
+from django.contrib.admin.widgets import AdminTextareaWidget, RelatedFieldWidgetWrapper
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import models, transaction
 from django.forms.models import BaseInlineFormSet, InlineForeignKeyField
@@ -25,15 +25,29 @@ class SwedishDecimalField(forms.DecimalField):
         return super().to_python(value)
 
 
-DECIMAL_OVERRIDES = {models.DecimalField: {"form_class": SwedishDecimalField, "localize": True}}
+DECIMAL_OVERRIDES = {
+    models.DecimalField: {
+        "form_class": SwedishDecimalField,
+        "localize": True,
+        "widget": forms.TextInput(attrs={"size": 10, "inputmode": "decimal"}),
+    },
+}
 COMPACT_TEXT_OVERRIDES = {
     **DECIMAL_OVERRIDES,
-    models.TextField: {"widget": AdminTextareaWidget(attrs={"rows": 3, "cols": 60})},
+    models.TextField: {"widget": AdminTextareaWidget(attrs={"rows": 3, "cols": 40})},
 }
 
 
 class ServiceModelForm(forms.ModelForm):
     """A model form that also runs the constraints Django's form validation leaves out."""
+
+    def clean(self):
+        cleaned_data = super().clean()
+        for name, value in cleaned_data.items():
+            # Browsers send a textarea's line ends as CRLF; the texts are stored with LF only.
+            if isinstance(value, str) and "\r" in value:
+                cleaned_data[name] = value.replace("\r\n", "\n").replace("\r", "\n")
+        return cleaned_data
 
     def validate_unique(self):
         super().validate_unique()
@@ -105,6 +119,13 @@ class ServiceAdmin(admin.ModelAdmin):
     form = ServiceModelForm
     formfield_overrides = DECIMAL_OVERRIDES
 
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        field = super().formfield_for_dbfield(db_field, request, **kwargs)
+        if isinstance(db_field, models.CharField) and not db_field.choices and db_field.max_length >= 300:
+            # Titles of goals and cases run long; let them be read whole while typed.
+            field.widget.attrs["style"] = "width: 100%; max-width: 50em"
+        return field
+
     def save_model(self, request, obj, form, change):
         record_save(instance=obj, user=request.user)
 
@@ -146,6 +167,14 @@ class CachedChoicesInlineMixin:
 
 class ServiceTabularInline(CachedChoicesInlineMixin, admin.TabularInline):
     formfield_overrides = COMPACT_TEXT_OVERRIDES
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        field = super().formfield_for_dbfield(db_field, request, **kwargs)
+        if field is not None and isinstance(field.widget, RelatedFieldWidgetWrapper):
+            # A table row has no room for the related-record icons; the choice itself stays.
+            field.widget = field.widget.widget
+            field.widget.attrs.setdefault("style", "max-width: 22em")
+        return field
 
 
 class ServiceStackedInline(CachedChoicesInlineMixin, admin.StackedInline):

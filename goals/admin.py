@@ -12,6 +12,7 @@ from django import forms
 from django.contrib import admin
 from django.db.models import F, Q
 from django.db.models.functions import Coalesce
+from django.utils.text import Truncator
 
 from budgetplan.admin_base import ServiceAdmin, ServiceTabularInline
 from budgetplan.models import Board, Case
@@ -62,12 +63,12 @@ class IndicatorChoiceField(forms.ModelChoiceField):
     """Names an indicator by its goal too: the same name can stand under several goals."""
 
     def label_from_instance(self, obj):
-        return f"{indicator_goal_label(obj)} – {obj.name}"
+        return Truncator(f"{indicator_goal_label(obj)} – {obj.name}").chars(70)
 
 
 class CouncilGoalChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj):
-        return f"{obj.code} {obj.title}"
+        return Truncator(f"{obj.code} {obj.title}").chars(70)
 
 
 def _years() -> list[tuple[int, str]]:

@@ -1,9 +1,12 @@
 """The case admin, used through its real URLs as a member of staff would."""
 import datetime
+import io
+import json
 from decimal import Decimal
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.core.management import call_command
 from django.urls import reverse
 
 from budgetplan import admin_base
@@ -387,3 +390,36 @@ def test_form_reports_constraints_on_fields_it_does_not_show():
     assert form.non_field_errors() == [
         "En aktivitet hör till antingen ett KF-mål (med ansvarig nämnd) eller ett nämndmål."
     ]
+
+
+def _plan_data():
+    """Every record of the plan as dumpdata writes it, without the time of the last change."""
+    out = io.StringIO()
+    call_command("dumpdata", "budgetplan", "goals", "finance", "reservations", stdout=out)
+    records = json.loads(out.getvalue())
+    for record in records:
+        record["fields"].pop("updated_at", None)
+    return records
+
+
+def test_reference_case_pages_render_and_save_unchanged(admin_client, reference_case):
+    """Every page of the reference case opens, shows its figures, and saves back as it stands."""
+    from goals.models import CouncilGoal
+
+    frame = reference_case.financial_frame
+    council_goal = frame.placed_under or CouncilGoal.objects.first()
+    pages = [reference_case, council_goal, council_goal.strategic_goal, frame,
+             reference_case.statement, reference_case.officials_report,
+             *reference_case.reservations.all(), *reference_case.board_goals.all()[:3]]
+    before = _plan_data()
+    for obj in pages:
+        data = read_form(admin_client, change_url(obj))
+        response = admin_client.post(change_url(obj), data)
+        assert response.status_code == 302, (obj, response.content.decode()[:3000])
+    assert _plan_data() == before
+
+    case_page = admin_client.get(change_url(reference_case)).content.decode()
+    assert "Den redovisade omslutningsförändringen med 502,0 mnkr godkänns." in case_page
+    frame_page = admin_client.get(change_url(frame)).content.decode()
+    for amount in ("1\u00a0348,0", "-46,6", "1\u00a0301,4", "502,0"):
+        assert amount in frame_page

@@ -177,3 +177,13 @@ def test_reference_is_listed_without_extra_queries(admin_client, django_assert_n
         admin_client, changelist_url(Reservation), lambda n: referring(n - 1 if n == 3 else n),
         django_assert_num_queries,
     )
+
+
+def test_text_is_stored_with_the_line_ends_it_is_written_with(admin_client, earlier):
+    """A browser posts CRLF; the stored text, and so the rendered blocks, have plain line ends."""
+    data = read_form(admin_client, change_url(earlier))
+    data["text"] = "## Bakgrund\r\nFörslaget är otillräckligt.\r\n\r\n> Ett citat."
+
+    assert admin_client.post(change_url(earlier), data).status_code == 302
+    earlier.refresh_from_db()
+    assert earlier.text == "## Bakgrund\nFörslaget är otillräckligt.\n\n> Ett citat."
