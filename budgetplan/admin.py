@@ -1,4 +1,4 @@
-"""Admin for the case (KS-ärende): its header, Dnr, decision points, attachments, statement and report.
+"""Admin for the case (KS-ärende): header, Dnr, decision points, attachments, statement, report.
 
 The case page is where a member of staff writes a board's plan: the document's front matter, then
 the goals the plan takes, their annual targets and the board goals, with links in the document's
@@ -80,7 +80,9 @@ class AttachmentInline(ServiceTabularInline):
 
 @admin.register(Case)
 class CaseAdmin(ServiceAdmin):
-    list_display = ("memo_number", "title", "registry_number_list", "budget_year", "board", "status")
+    list_display = (
+        "memo_number", "title", "registry_number_list", "budget_year", "board", "status",
+    )
     list_display_links = ("memo_number", "title")
     list_select_related = ("board",)
     list_filter = ("budget_year", "board", "status")

@@ -1,4 +1,4 @@
-"""Base classes for every admin in the project: writes go through the services, refusals show on the form.
+"""Base classes for every admin: writes go through the services, refusals show on the form.
 
 Django's ModelForm leaves out of its validation every constraint that touches a field missing from
 the form, and an inline's foreign key to its parent. `record_save` validates the whole record, so
@@ -15,7 +15,6 @@ from django.http import HttpResponseRedirect
 from .services import record_delete, record_save
 
 
-
 class SwedishDecimalField(forms.DecimalField):
     """Takes an amount as the document writes it: "1 348,0" (any kind of space), or "1348.0"."""
 
@@ -25,6 +24,7 @@ class SwedishDecimalField(forms.DecimalField):
         return super().to_python(value)
 
 
+# Amounts and targets are typed the Swedish way, in a field that keeps the comma.
 DECIMAL_OVERRIDES = {
     models.DecimalField: {
         "form_class": SwedishDecimalField,
@@ -95,24 +95,6 @@ class ServiceInlineFormSet(BaseInlineFormSet):
         return f"Rätta de dubblerade värdena för {' och '.join(names)}; de måste vara unika."
 
 
-def _refused(admin_view):
-    """Show a refusal by the services as a message instead of a server error.
-
-    The form has already run the model's rules, so this only catches what the services add on
-    top (for example a decided case that may no longer change); the view's transaction is rolled
-    back before the message is shown.
-    """
-
-    def view(self, request, *args, **kwargs):
-        try:
-            return admin_view(self, request, *args, **kwargs)
-        except ValidationError as error:
-            self.message_user(request, " ".join(error.messages), messages.ERROR)
-            return HttpResponseRedirect(request.get_full_path())
-
-    return view
-
-
 class ServiceAdmin(admin.ModelAdmin):
     """Every save and delete, of the record and of its inline rows, goes through the services."""
 
@@ -121,7 +103,8 @@ class ServiceAdmin(admin.ModelAdmin):
 
     def formfield_for_dbfield(self, db_field, request, **kwargs):
         field = super().formfield_for_dbfield(db_field, request, **kwargs)
-        if isinstance(db_field, models.CharField) and not db_field.choices and db_field.max_length >= 300:
+        long_text = isinstance(db_field, models.CharField) and (db_field.max_length or 0) >= 300
+        if long_text and not db_field.choices:
             # Titles of goals and cases run long; let them be read whole while typed.
             field.widget.attrs["style"] = "width: 100%; max-width: 50em"
         return field
@@ -145,9 +128,25 @@ class ServiceAdmin(admin.ModelAdmin):
             record_save(instance=instance, user=request.user)
         formset.save_m2m()
 
-    changeform_view = _refused(admin.ModelAdmin.changeform_view)
-    delete_view = _refused(admin.ModelAdmin.delete_view)
-    changelist_view = _refused(admin.ModelAdmin.changelist_view)
+    # The form has already run the model's rules, so these only catch what the services add on
+    # top (for example a decided case that may no longer change). The view's transaction is
+    # rolled back before the refusal is shown as a message instead of a server error.
+
+    def changeform_view(self, request, *args, **kwargs):
+        return self._refusal_as_message(request, super().changeform_view, *args, **kwargs)
+
+    def delete_view(self, request, *args, **kwargs):
+        return self._refusal_as_message(request, super().delete_view, *args, **kwargs)
+
+    def changelist_view(self, request, *args, **kwargs):
+        return self._refusal_as_message(request, super().changelist_view, *args, **kwargs)
+
+    def _refusal_as_message(self, request, view, *args, **kwargs):
+        try:
+            return view(request, *args, **kwargs)
+        except ValidationError as error:
+            self.message_user(request, " ".join(error.messages), messages.ERROR)
+            return HttpResponseRedirect(request.get_full_path())
 
 
 class CachedChoicesInlineMixin:

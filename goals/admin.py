@@ -1,4 +1,4 @@
-"""Admin for the goal hierarchy: the council's shared goals, and each plan's goals, targets and activities.
+"""Admin for the goal hierarchy: the council's shared goals, and each plan's goals and targets.
 
 The council's goals, indicators and activities are entered once a year (StrategicGoal → CouncilGoal
 with its indicators and activities). A board's plan is written from the case page, whose goal
@@ -37,10 +37,12 @@ GOAL_CODE = re.compile(r"^\s*(\d+)\.(\d+)\s*$")
 
 
 def goal_order(prefix: str = "") -> list:
-    """Indicators or activities in the document's order: by goal code, KF:s first, then their order."""
+    """Indicators or activities in the document's order: goal code, KF:s first, their order."""
     council, board = f"{prefix}council_goal__", f"{prefix}board_goal__"
     return [
-        Coalesce(f"{council}strategic_goal__number", f"{board}council_goal__strategic_goal__number"),
+        Coalesce(
+            f"{council}strategic_goal__number", f"{board}council_goal__strategic_goal__number",
+        ),
         Coalesce(f"{council}number", f"{board}council_goal__number"),
         F(f"{board}order").asc(nulls_first=True),
         f"{prefix}order",
@@ -291,7 +293,8 @@ class BoardGoalUnderCouncilGoalInline(CouncilGoalYearInline):
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     def get_queryset(self, request):
-        return super().get_queryset(request).select_related("case").order_by("case__board__name", "order")
+        queryset = super().get_queryset(request).select_related("case")
+        return queryset.order_by("case__board__name", "order")
 
 
 @admin.register(CouncilGoal)
@@ -338,7 +341,8 @@ class BoardIndicatorInline(ServiceTabularInline):
     show_change_link = True
 
     def get_queryset(self, request):
-        return super().get_queryset(request).select_related("board_goal__case").prefetch_related("plans")
+        queryset = super().get_queryset(request).select_related("board_goal__case")
+        return queryset.prefetch_related("plans")
 
     @admin.display(description="årsmål")
     def board_target_display(self, obj):
@@ -421,7 +425,8 @@ class IndicatorAdmin(ServiceAdmin):
     inlines = (PlanIndicatorUnderIndicatorInline,)
 
     def get_queryset(self, request):
-        return super().get_queryset(request).select_related(*INDICATOR_RELATIONS, "board_goal__case")
+        queryset = super().get_queryset(request)
+        return queryset.select_related(*INDICATOR_RELATIONS, "board_goal__case")
 
     @admin.display(description="mål")
     def goal(self, obj):

@@ -103,7 +103,8 @@ class ReservationAdmin(ServiceAdmin):
 
     @admin.display(description="undertecknare")
     def signatory_names(self, obj):
-        return ", ".join(str(row.person) for row in obj.signatory_rows.all()) or f"Reservation {obj.order}"
+        names = ", ".join(str(row.person) for row in obj.signatory_rows.all())
+        return names or f"Reservation {obj.order}"
 
     @admin.display(description="hänvisning")
     def reference(self, obj):

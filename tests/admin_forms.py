@@ -1,4 +1,4 @@
-"""Helpers that use the admin as a browser does: read a change form's fields, change some, post it."""
+"""Helpers that use the admin as a browser does: read a change form, change some fields, post."""
 from html.parser import HTMLParser
 
 from django.db import connection
@@ -78,7 +78,7 @@ def read_form(client, url: str) -> dict[str, str | list[str]]:
 
 
 def add_row(data: dict, prefix: str, **values) -> int:
-    """Fill the next empty row of an inline formset, as clicking "Lägg till" does; returns its index."""
+    """Fill the next row of an inline formset, as clicking "Lägg till" does; returns its index."""
     index = int(data[f"{prefix}-TOTAL_FORMS"])
     for name, value in values.items():
         data[f"{prefix}-{index}-{name}"] = value
