@@ -8,4 +8,5 @@ app_name = "cases"
 urlpatterns = [
     path("", views.case_index, name="index"),
     path("arenden/<int:pk>/", views.case_detail, name="detail"),
+    path("arenden/<int:pk>/pdf/", views.case_pdf, name="pdf"),
 ]

@@ -62,3 +62,10 @@ def inline_stylesheets(html: str) -> str:
 @exporter("html")
 def export_html(document: CaseDocument) -> bytes:
     return inline_stylesheets(render_case_page(document)).encode("utf-8")
+
+
+@exporter("pdf")
+def export_pdf(document: CaseDocument) -> bytes:
+    from .pdf import render_case_pdf
+
+    return render_case_pdf(document)

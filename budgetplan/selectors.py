@@ -6,6 +6,7 @@ from django.db.models import Prefetch
 from django.http import Http404
 from django.utils.html import escape
 from django.utils.safestring import SafeString
+from django.utils.text import slugify
 
 from finance.selectors import FinanceSection, case_finance
 from goals.selectors import CouncilGoalNode, GoalTree, plan_goal_tree
@@ -83,6 +84,12 @@ class CaseDocument:
     @property
     def title(self) -> str:
         return self.case.title
+
+    @property
+    def file_stem(self) -> str:
+        """A file name for downloads: "PM-2012-3-RI"."""
+        case = self.case
+        return slugify(f"PM {case.memo_year} {case.memo_serial} {case.memo_rotel}").upper()
 
     @property
     def registry_label(self) -> str:

@@ -124,3 +124,20 @@ def test_fonts_are_embedded(reference_pdf):
             assert any(key in descriptor for key in ("/FontFile", "/FontFile2", "/FontFile3"))
             fonts.add(str(font["/BaseFont"]))
     assert any("Inter" in name for name in fonts)
+
+
+def test_case_page_offers_the_pdf_and_the_download_is_a_pdf(client, reference_case):
+    page = client.get(f"/arenden/{reference_case.pk}/").content.decode()
+    assert f'href="/arenden/{reference_case.pk}/pdf/"' in page
+    response = client.get(f"/arenden/{reference_case.pk}/pdf/")
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/pdf"
+    assert response["Content-Disposition"] == 'attachment; filename="PM-2012-3-RI.pdf"'
+    assert response.content.startswith(b"%PDF-")
+
+
+def test_export_case_writes_the_pdf(reference_case, tmp_path):
+    output = tmp_path / "case.pdf"
+    call_command("export_case", "112-2321/2011", "--format", "pdf", "--output", str(output))
+    reader = PdfReader(output)
+    assert "PM 2012:3 RI" in reader.pages[0].extract_text()
