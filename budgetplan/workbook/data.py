@@ -9,7 +9,7 @@ from goals.models import (
     Activity, BoardGoal, CouncilGoal, Indicator, PlanCouncilGoal, PlanIndicator, PlanStrategicGoal,
     StrategicGoal,
 )
-from reservations.models import Reservation, Signatory
+from reservations.models import Party, Reservation, Signatory
 
 from .issues import WorkbookError
 
@@ -122,7 +122,8 @@ def load_case(case_id: int) -> CaseData:
         .order_by("reservation__order", "order")
     )
     people = {s.person_id: s.person for s in signatories}
-    parties = {p.party_id: p.party for p in people.values()}
+    # every party: the register is short, and a person added in the workbook may need one
+    parties = {p.pk: p for p in Party.objects.all()}
     return CaseData(
         case=case,
         registry_numbers=list(case.registry_numbers.all()),

@@ -144,12 +144,18 @@ def _last_field(condition) -> str | None:
     return names[-1] if names else None
 
 
+# Where the last field a constraint names is not the cell a person would change.
+CONSTRAINT_FIELD = {"case_memo_number_unique": "memo_serial"}
+
+
 def _constraint_fields(model) -> dict[str, str]:
     """Constraint message -> the field it is about, so a message finds its column."""
     table = {}
     for constraint in model._meta.constraints:
         message = str(constraint.violation_error_message)
-        if isinstance(constraint, models.UniqueConstraint) and constraint.fields:
+        if constraint.name in CONSTRAINT_FIELD:
+            table[message] = CONSTRAINT_FIELD[constraint.name]
+        elif isinstance(constraint, models.UniqueConstraint) and constraint.fields:
             table[message] = constraint.fields[-1]
         elif isinstance(constraint, models.CheckConstraint):
             name = _last_field(constraint.condition)
@@ -214,7 +220,12 @@ class _Importer:
         try:
             record_check(instance=instance, exclude=unsaved)
         except ValidationError as error:
-            self._report_validation(spec, row, type(instance), error, fields)
+            # a rule about the whole record may only fail for want of its parent: keep the
+            # errors about the row's own cells
+            own = {name: messages for name, messages in error.message_dict.items()
+                   if name != NON_FIELD_ERRORS and name not in unsaved}
+            if own:
+                self._report_validation(spec, row, type(instance), ValidationError(own), fields)
         except (ValueError, AttributeError, ObjectDoesNotExist):
             pass
 
@@ -368,7 +379,8 @@ class _Importer:
         return saved
 
     def _case_children(self, queryset) -> list:
-        return list(queryset) if self.case.pk else []
+        """The case's records from a queryset built by `queryset()`; none for a new case."""
+        return list(queryset()) if self.case.pk else []
 
     # -- the sheets -----------------------------------------------------------------------
     def run(self) -> None:
@@ -431,7 +443,7 @@ class _Importer:
                      {"case": self.case, "number": number, "order": order}, f"”{number}”",
                      {"number": "registry_numbers", "case": "registry_numbers"})
         self.schedule_deletes(
-            90, [r for r in self._case_children(self.case.registry_numbers.all())
+            90, [r for r in self._case_children(lambda: self.case.registry_numbers.all())
                  if r.number not in numbers], lambda r: f"”{r.number}”")
         return True
 
@@ -439,14 +451,14 @@ class _Importer:
         case = self.case
         self.sync(
             layout.DECISION_POINTS, DecisionPoint,
-            {(p.number,): p for p in self._case_children(case.decision_points.all())},
+            {(p.number,): p for p in self._case_children(lambda: case.decision_points.all())},
             lambda row: {"case": case, "number": row.values["number"], "text": row.values["text"],
                          "figure": row.values.get("figure", "")},
             label=lambda row: str(row.values["number"]), rank=80,
         )
         self.sync(
             layout.ATTACHMENTS, Attachment,
-            {(a.number,): a for a in self._case_children(case.attachments.all())},
+            {(a.number,): a for a in self._case_children(lambda: case.attachments.all())},
             lambda row: {"case": case, "number": row.values["number"], "title": row.values["title"]},
             label=lambda row: str(row.values["number"]), rank=80,
         )
@@ -540,7 +552,7 @@ class _Importer:
                                   lambda p: f"”{p}”")
 
         plan_texts(strategic_spec, PlanStrategicGoal, "strategic_goal", saved_strategic,
-                   {p.strategic_goal_id: p for p in self._case_children(
+                   {p.strategic_goal_id: p for p in self._case_children(lambda:
                        PlanStrategicGoal.objects.filter(case=case).select_related("strategic_goal"))},
                    lambda row: f"{row.values['number']}")
 
@@ -565,7 +577,7 @@ class _Importer:
                                   label=lambda row: row.values["code"], rank=0, delete_missing=False,
                                   fields={"number": "code", "strategic_goal": "code"})
         plan_texts(council_spec, PlanCouncilGoal, "council_goal", saved_council,
-                   {p.council_goal_id: p for p in self._case_children(
+                   {p.council_goal_id: p for p in self._case_children(lambda:
                        PlanCouncilGoal.objects.filter(case=case).select_related("council_goal"))},
                    lambda row: row.values["code"])
         self.council_goals = {k[0]: g for k, g in {**existing_council, **saved_council}.items()}
@@ -575,7 +587,7 @@ class _Importer:
         board_spec = layout.BOARD_GOALS
         existing_board_goals = {
             (council_code(g.council_goal), g.order): g
-            for g in self._case_children(
+            for g in self._case_children(lambda:
                 BoardGoal.objects.filter(case=case).select_related("council_goal__strategic_goal"))
         }
 
@@ -625,7 +637,7 @@ class _Importer:
             council_goal__strategic_goal__year=self.year
         ).select_related("council_goal__strategic_goal").order_by("pk"):
             existing.setdefault((council_code(indicator.council_goal), None, indicator.order), indicator)
-        for indicator in self._case_children(
+        for indicator in self._case_children(lambda:
             Indicator.objects.filter(board_goal__case=case)
             .select_related("board_goal__council_goal__strategic_goal").order_by("pk")
         ):
@@ -674,7 +686,7 @@ class _Importer:
         self.schedule_deletes(30, [i for k, i in existing.items() if k[1] is not None and k not in named],
                               lambda i: f"”{i}”")
 
-        plans = {p.indicator_id: p for p in self._case_children(
+        plans = {p.indicator_id: p for p in self._case_children(lambda:
             PlanIndicator.objects.filter(case=case).select_related("indicator"))}
         wanted, batch = set(), []
         for row, indicator in saved:
@@ -702,7 +714,7 @@ class _Importer:
                 council_goal__strategic_goal__year=self.year, assigned_board=self.board,
             ).select_related("council_goal__strategic_goal").order_by("pk"):
                 existing.setdefault((council_code(activity.council_goal), None, activity.order), activity)
-        for activity in self._case_children(
+        for activity in self._case_children(lambda:
             Activity.objects.filter(board_goal__case=case)
             .select_related("board_goal__council_goal__strategic_goal").order_by("pk")
         ):
@@ -836,7 +848,7 @@ class _Importer:
         failed_people = {self.key(people_spec, row) for row in self.rows(people_spec)} - set(saved_people)
 
         spec = layout.RESERVATIONS
-        existing = {(r.order,): r for r in self._case_children(Reservation.objects.filter(case=case))}
+        existing = {(r.order,): r for r in self._case_children(lambda: Reservation.objects.filter(case=case))}
         rows = [row for row in self.rows(spec) if row.valid]
         orders = {row.values["order"] for row in self.rows(spec)}
         refers = {row.values["order"]: row.values.get("refers_to") for row in rows}
@@ -892,7 +904,7 @@ class _Importer:
         signatory_spec = layout.SIGNATORIES
         existing_signatories = {
             (s.reservation.order, s.person.name, s.person.party.abbreviation): s
-            for s in self._case_children(
+            for s in self._case_children(lambda:
                 Signatory.objects.filter(reservation__case=case).select_related("reservation", "person__party"))
         }
 
@@ -914,7 +926,7 @@ class _Importer:
         points_spec = layout.RESERVATION_POINTS
         existing_points = {
             (p.reservation.order, p.number): p
-            for p in self._case_children(
+            for p in self._case_children(lambda:
                 ReservationPoint.objects.filter(reservation__case=case).select_related("reservation"))
         }
 
