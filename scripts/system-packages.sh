@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Debian packages Budgetplan needs beside Python: Pango for WeasyPrint, libharfbuzz-subset0 so
 # WeasyPrint subsets the embedded fonts quickly, and whatever else the caller names (the tests add
-# poppler-utils and chromium). Installs only what is missing, and only as root on Debian.
+# chromium). Installs only what is missing, and only as root on Debian.
 set -euo pipefail
 packages=(libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 "$@")
 if [ "$(id -u)" != 0 ] || ! command -v apt-get >/dev/null; then

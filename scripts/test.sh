@@ -3,8 +3,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-# pdftotext reads PDFs back; Chromium runs the accessibility checks.
-bash scripts/system-packages.sh poppler-utils chromium
+# Chromium runs the accessibility checks (axe-core through Playwright).
+bash scripts/system-packages.sh chromium
 
 if command -v pg_isready >/dev/null && ! pg_isready -h 127.0.0.1 -p 5432 -q; then
   pg_ctlcluster --skip-systemctl-redirect 15 main start 2>/dev/null || pg_ctlcluster 15 main start
