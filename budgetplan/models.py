@@ -1,9 +1,12 @@
 """The case (KS-ärende) itself: its header, decision points, statement, attachments and report."""
 import re
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
+
+from .attachments import validate_attachment_file
 
 AMOUNT_PLACEHOLDER = "{belopp}"
 DATE_PLACEHOLDER = "{datum}"
@@ -35,6 +38,32 @@ class Board(models.Model):
         return self.name
 
 
+class BoardMembership(models.Model):
+    """Which boards a user belongs to; the user's groups (roles) say what they may do there."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="användare", on_delete=models.CASCADE,
+        related_name="board_memberships",
+    )
+    board = models.ForeignKey(
+        Board, verbose_name="nämnd", on_delete=models.CASCADE, related_name="memberships",
+    )
+
+    class Meta:
+        verbose_name = "nämndtillhörighet"
+        verbose_name_plural = "nämndtillhörigheter"
+        ordering = ["board__name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "board"], name="board_membership_unique",
+                violation_error_message="Användaren hör redan till nämnden.",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.user} – {self.board}"
+
+
 class Case(models.Model):
     """One KS-ärende: the budget and activity plan of one board for one year."""
 
@@ -60,6 +89,11 @@ class Case(models.Model):
     )
     status = models.CharField("status", max_length=10, choices=Status.choices, default=Status.DRAFT)
     decided_on = models.DateField("beslutsdatum", null=True, blank=True)
+    predecessor = models.ForeignKey(
+        "self", verbose_name="föregående version", on_delete=models.PROTECT, null=True,
+        blank=True, related_name="successors",
+        help_text="Det beslutade ärende som detta är en ny version av.",
+    )
     created_at = models.DateTimeField("skapad", auto_now_add=True)
     updated_at = models.DateTimeField("ändrad", auto_now=True)
 
@@ -220,7 +254,10 @@ class Attachment(models.Model):
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="attachments")
     number = models.PositiveSmallIntegerField("nummer")
     title = models.CharField("titel", max_length=300)
-    file = models.FileField("fil", upload_to=attachment_upload_to, blank=True)
+    file = models.FileField(
+        "fil", upload_to=attachment_upload_to, blank=True, validators=[validate_attachment_file],
+        help_text="PDF, DOCX, XLSX, ODT, PNG eller JPEG, högst 20 MB.",
+    )
 
     class Meta:
         verbose_name = "bilaga"
@@ -295,3 +332,45 @@ class Responsibility(models.Model):
 
     def __str__(self):
         return self.text
+
+
+class CaseTransition(models.Model):
+    """One step of a case's life (utkast → föreslaget → beslutat): who moved it, and when."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="transitions")
+    from_status = models.CharField("från", max_length=10, choices=Case.Status.choices)
+    to_status = models.CharField("till", max_length=10, choices=Case.Status.choices)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="av", on_delete=models.PROTECT, null=True,
+        related_name="+",
+    )
+    at = models.DateTimeField("tidpunkt", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "statusändring"
+        verbose_name_plural = "statusändringar"
+        ordering = ["at", "pk"]
+
+    def __str__(self):
+        return f"{self.get_from_status_display()} → {self.get_to_status_display()}"
+
+
+def decided_document_upload_to(instance, filename):
+    return f"beslutade/{instance.case_id}/{filename}"
+
+
+class DecidedDocument(models.Model):
+    """The PDF of a decided case, rendered once at the decision and served as it is from then on."""
+
+    case = models.OneToOneField(Case, on_delete=models.CASCADE, related_name="decided_document")
+    file = models.FileField("fil", upload_to=decided_document_upload_to)
+    sha256 = models.CharField("SHA-256", max_length=64)
+    size = models.PositiveIntegerField("storlek (byte)")
+    created_at = models.DateTimeField("skapad", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "beslutat dokument"
+        verbose_name_plural = "beslutade dokument"
+
+    def __str__(self):
+        return f"{self.case.memo_number} (SHA-256 {self.sha256})"
