@@ -2,6 +2,7 @@
 from django.contrib import admin
 
 from budgetplan.admin_base import ServiceAdmin, ServiceStackedInline, ServiceTabularInline
+from budgetplan.admin_import import TableImportExportMixin
 from budgetplan.formatting import format_decimal
 
 from .models import (
@@ -12,6 +13,7 @@ from .models import (
     ResultUnit,
     TurnoverChange,
 )
+from .resources import InvestmentResource, OperatingBudgetRowResource, TurnoverChangeResource
 from .selectors import case_finance
 
 
@@ -96,3 +98,38 @@ class FinancialFrameAdmin(ServiceAdmin):
     @admin.display(description="budgetår", ordering="case__budget_year")
     def budget_year(self, obj):
         return obj.case.budget_year
+
+
+class FrameRowAdmin(TableImportExportMixin, ServiceAdmin):
+    """One kind of budget row across the plans, for import and export as a table (xlsx, csv)."""
+
+    list_select_related = ("frame__case__board",)
+    list_filter = ("frame__case__budget_year", "frame__case__board")
+    ordering = ("-frame__case__budget_year", "frame__case__board__name", "order")
+    search_fields = ("frame__case__registry_numbers__number",)
+    autocomplete_fields = ("frame",)
+
+    @admin.display(description="ärende", ordering="frame__case__title")
+    def case(self, obj):
+        return obj.frame.case
+
+
+@admin.register(OperatingBudgetRow)
+class OperatingBudgetRowAdmin(FrameRowAdmin):
+    resource_classes = [OperatingBudgetRowResource]
+    list_display = ("department", "costs", "revenues", "net", "case")
+    search_fields = ("department", *FrameRowAdmin.search_fields)
+
+
+@admin.register(TurnoverChange)
+class TurnoverChangeAdmin(FrameRowAdmin):
+    resource_classes = [TurnoverChangeResource]
+    list_display = ("description", "amount", "case")
+    search_fields = ("description", *FrameRowAdmin.search_fields)
+
+
+@admin.register(Investment)
+class InvestmentAdmin(FrameRowAdmin):
+    resource_classes = [InvestmentResource]
+    list_display = ("purpose", "amount", "case")
+    search_fields = ("purpose", *FrameRowAdmin.search_fields)

@@ -15,6 +15,7 @@ from django.db.models.functions import Coalesce
 from django.utils.text import Truncator
 
 from budgetplan.admin_base import ServiceAdmin, ServiceTabularInline
+from budgetplan.admin_import import TableImportExportMixin
 from budgetplan.models import Board, Case
 
 from .models import (
@@ -27,6 +28,7 @@ from .models import (
     PlanStrategicGoal,
     StrategicGoal,
 )
+from .resources import ActivityResource, BoardGoalResource, CouncilGoalResource, IndicatorResource
 
 INDICATOR_RELATIONS = ("council_goal__strategic_goal", "board_goal__council_goal__strategic_goal")
 ACTIVITY_RELATIONS = (
@@ -298,7 +300,8 @@ class BoardGoalUnderCouncilGoalInline(CouncilGoalYearInline):
 
 
 @admin.register(CouncilGoal)
-class CouncilGoalAdmin(ServiceAdmin):
+class CouncilGoalAdmin(TableImportExportMixin, ServiceAdmin):
+    resource_classes = [CouncilGoalResource]
     list_display = ("code", "title", "year")
     list_display_links = ("title",)
     list_select_related = ("strategic_goal",)
@@ -364,7 +367,8 @@ class BoardActivityInline(ServiceTabularInline):
 
 
 @admin.register(BoardGoal)
-class BoardGoalAdmin(ServiceAdmin):
+class BoardGoalAdmin(TableImportExportMixin, ServiceAdmin):
+    resource_classes = [BoardGoalResource]
     list_display = ("title", "council_goal_code", "case", "board", "budget_year")
     list_select_related = ("case__board", "council_goal__strategic_goal")
     list_filter = ("case__budget_year", "case__board")
@@ -405,7 +409,8 @@ class PlanIndicatorUnderIndicatorInline(ServiceTabularInline):
 
 
 @admin.register(Indicator)
-class IndicatorAdmin(ServiceAdmin):
+class IndicatorAdmin(TableImportExportMixin, ServiceAdmin):
+    resource_classes = [IndicatorResource]
     list_display = ("name", "goal", "council_target", "periodicity", "year")
     list_select_related = INDICATOR_RELATIONS + ("board_goal__case",)
     list_filter = (GoalYearFilter, OwnerFilter, "board_goal__case__board", "periodicity")
@@ -502,7 +507,8 @@ class PlanCouncilGoalAdmin(PlanGoalAdmin):
 
 
 @admin.register(Activity)
-class ActivityAdmin(ServiceAdmin):
+class ActivityAdmin(TableImportExportMixin, ServiceAdmin):
+    resource_classes = [ActivityResource]
     list_display = ("short_text", "goal", "board", "start_date", "end_date")
     list_select_related = ACTIVITY_RELATIONS
     list_filter = (GoalYearFilter, OwnerFilter, ActivityBoardFilter)

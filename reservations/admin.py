@@ -3,8 +3,10 @@ from django.contrib import admin
 from django.db.models import Prefetch
 
 from budgetplan.admin_base import ServiceAdmin, ServiceTabularInline
+from budgetplan.admin_import import TableImportExportMixin
 
 from .models import Party, Person, Reservation, ReservationPoint, Signatory
+from .resources import SignatoryResource
 
 
 @admin.register(Party)
@@ -111,3 +113,25 @@ class ReservationAdmin(ServiceAdmin):
         if obj.refers_to_id is None:
             return ""
         return f"till reservation {obj.refers_to.order}"
+
+
+@admin.register(Signatory)
+class SignatoryAdmin(TableImportExportMixin, ServiceAdmin):
+    """Signatories across the reservations, for import and export as a table (xlsx, csv)."""
+
+    resource_classes = [SignatoryResource]
+    list_display = ("person", "reservation_order", "order", "case")
+    list_select_related = ("person__party", "reservation__case")
+    list_filter = ("reservation__case__budget_year", "reservation__case__board", "person__party")
+    ordering = ("-reservation__case__budget_year", "reservation__case__title", "reservation__order", "order")
+    search_fields = ("person__name", "reservation__case__registry_numbers__number")
+    autocomplete_fields = ("person",)
+    raw_id_fields = ("reservation",)  # a reservation is named by its signatories: no list of all
+
+    @admin.display(description="reservation", ordering="reservation__order")
+    def reservation_order(self, obj):
+        return obj.reservation.order
+
+    @admin.display(description="ärende", ordering="reservation__case__title")
+    def case(self, obj):
+        return obj.reservation.case
