@@ -3,16 +3,28 @@
 Django's ModelForm leaves out of its validation every constraint that touches a field missing from
 the form, and an inline's foreign key to its parent. `record_save` validates the whole record, so
 without the extra pass below such a refusal would surface as a server error instead of a message.
+
+Optimistic locking: every form of a versioned record, inline rows too, carries the version it was
+read at in a hidden field. A form whose version is no longer the stored one is refused with what
+someone else changed meanwhile (budgetplan.history.conflict_message), and keeps what the editor
+typed on the page; record_save checks the version again inside its transaction.
 """
+import copy
+
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin.options import InlineModelAdmin
 from django.contrib.admin.widgets import AdminTextareaWidget, RelatedFieldWidgetWrapper
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import models, transaction
-from django.forms.models import BaseInlineFormSet, InlineForeignKeyField
+from django.forms.models import BaseInlineFormSet, InlineForeignKeyField, construct_instance
 from django.http import HttpResponseRedirect
 
+from .history import conflict_message, is_versioned
 from .services import record_delete, record_save
+
+# The hidden form field with the version the record was read at (the model field is not editable).
+VERSION_FIELD = "record_version"
 
 
 class SwedishDecimalField(forms.DecimalField):
@@ -39,7 +51,19 @@ COMPACT_TEXT_OVERRIDES = {
 
 
 class ServiceModelForm(forms.ModelForm):
-    """A model form that also runs the constraints Django's form validation leaves out."""
+    """A model form that also runs the constraints Django's form validation leaves out, and
+    refuses a record someone else saved after this form was read."""
+
+    record_version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=1)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self._locks_version():
+            self.initial[VERSION_FIELD] = self.instance.version
+
+    def _locks_version(self) -> bool:
+        return (VERSION_FIELD in self.fields and is_versioned(self._meta.model)
+                and self.instance.pk is not None and not self.instance._state.adding)
 
     def clean(self):
         cleaned_data = super().clean()
@@ -47,7 +71,30 @@ class ServiceModelForm(forms.ModelForm):
             # Browsers send a textarea's line ends as CRLF; the texts are stored with LF only.
             if isinstance(value, str) and "\r" in value:
                 cleaned_data[name] = value.replace("\r\n", "\n").replace("\r", "\n")
+        if self._locks_version():
+            self._check_version(cleaned_data)
         return cleaned_data
+
+    def _check_version(self, cleaned_data) -> None:
+        """The record was read for this form at the posted version; it must still be stored at
+        it. The instance was loaded for this request, so the check costs no query."""
+        read_at = cleaned_data.get(VERSION_FIELD)
+        if read_at is None:
+            raise ValidationError(
+                "Formuläret saknar uppgift om vilken version av posten du läste; läs in sidan på "
+                "nytt och gör om din ändring.", code="version_missing",
+            )
+        if read_at != self.instance.version:
+            sent = construct_instance(
+                self, copy.copy(self.instance), self._meta.fields, self._meta.exclude,
+            )
+            raise ValidationError(conflict_message(sent, read_at), code="record_changed")
+
+    def _post_clean(self):
+        super()._post_clean()
+        if self._locks_version() and self.cleaned_data.get(VERSION_FIELD):
+            # record_save saves only while the stored row is still at this version.
+            self.instance.version = self.cleaned_data[VERSION_FIELD]
 
     def validate_unique(self):
         super().validate_unique()
@@ -95,7 +142,33 @@ class ServiceInlineFormSet(BaseInlineFormSet):
         return f"Rätta de dubblerade värdena för {' och '.join(names)}; de måste vara unika."
 
 
-class ServiceAdmin(admin.ModelAdmin):
+class VersionFieldMixin:
+    """Puts the hidden version field in the form of a versioned record that may be changed."""
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        if not issubclass(self.form, ServiceModelForm):
+            return fieldsets
+        # Read-only pages post no form: they show no version.
+        wanted = is_versioned(self.model) and self._may_change(request, obj)
+        fieldsets = [
+            (name, {**options, "fields": [f for f in options["fields"] if f != VERSION_FIELD]})
+            for name, options in fieldsets
+        ]
+        if wanted:
+            name, options = fieldsets[0]
+            fieldsets[0] = (name, {**options, "fields": [*options["fields"], VERSION_FIELD]})
+        return fieldsets
+
+    def _may_change(self, request, obj) -> bool:
+        if isinstance(self, InlineModelAdmin):
+            return self.has_change_permission(request, obj) or self.has_add_permission(request, obj)
+        if obj is None:
+            return self.has_add_permission(request)
+        return self.has_change_permission(request, obj)
+
+
+class ServiceAdmin(VersionFieldMixin, admin.ModelAdmin):
     """Every save and delete, of the record and of its inline rows, goes through the services."""
 
     form = ServiceModelForm
@@ -110,6 +183,8 @@ class ServiceAdmin(admin.ModelAdmin):
         return field
 
     def save_model(self, request, obj, form, change):
+        if change and not form.has_changed():
+            return  # nothing to write: no new version, no history row
         record_save(instance=obj, user=request.user)
 
     def delete_model(self, request, obj):
@@ -149,7 +224,7 @@ class ServiceAdmin(admin.ModelAdmin):
             return HttpResponseRedirect(request.get_full_path())
 
 
-class CachedChoicesInlineMixin:
+class CachedChoicesInlineMixin(VersionFieldMixin):
     """Inline rows share one list of choices per foreign key instead of querying once per row."""
 
     form = ServiceModelForm

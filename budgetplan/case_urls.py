@@ -1,7 +1,7 @@
 """URLs of the case pages."""
 from django.urls import path
 
-from . import views
+from . import views, workbook_views
 
 app_name = "cases"
 
@@ -9,4 +9,6 @@ urlpatterns = [
     path("", views.case_index, name="index"),
     path("arenden/<int:pk>/", views.case_detail, name="detail"),
     path("arenden/<int:pk>/pdf/", views.case_pdf, name="pdf"),
+    path("arenden/<int:pk>/arbetsbok.xlsx", workbook_views.case_workbook, name="workbook"),
+    path("arenden/arbetsbok/las-in/", workbook_views.workbook_import, name="workbook_import"),
 ]

@@ -7,6 +7,7 @@ from django.db import models
 from django.db.models import Q
 
 from .attachments import validate_attachment_file
+from .history import RecordHistory, version_field
 
 AMOUNT_PLACEHOLDER = "{belopp}"
 DATE_PLACEHOLDER = "{datum}"
@@ -28,6 +29,8 @@ class Board(models.Model):
         "förvaltning", max_length=200, blank=True,
         help_text="Förvaltningen som tar fram planen, t.ex. Stadsledningskontoret.",
     )
+    version = version_field()
+    history = RecordHistory()
 
     class Meta:
         verbose_name = "nämnd"
@@ -48,6 +51,7 @@ class BoardMembership(models.Model):
     board = models.ForeignKey(
         Board, verbose_name="nämnd", on_delete=models.CASCADE, related_name="memberships",
     )
+    history = RecordHistory()
 
     class Meta:
         verbose_name = "nämndtillhörighet"
@@ -96,6 +100,13 @@ class Case(models.Model):
     )
     created_at = models.DateTimeField("skapad", auto_now_add=True)
     updated_at = models.DateTimeField("ändrad", auto_now=True)
+    revision = models.PositiveIntegerField(
+        "revision", default=1, editable=False,
+        help_text="Räknas upp när ärendet eller något under det ändras; en arbetsbok från en "
+        "äldre revision läses inte in.",
+    )
+    version = version_field()
+    history = RecordHistory(excluded_fields=["revision"])
 
     class Meta:
         verbose_name = "ärende"
@@ -130,6 +141,8 @@ class RegistryNumber(models.Model):
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="registry_numbers")
     number = models.CharField("diarienummer", max_length=40, unique=True)
     order = models.PositiveSmallIntegerField("ordning", default=1)
+    version = version_field()
+    history = RecordHistory()
 
     class Meta:
         verbose_name = "diarienummer"
@@ -168,6 +181,8 @@ class DecisionPoint(models.Model):
     figure = models.CharField(
         "citerad summa", max_length=40, choices=Figure.choices, blank=True,
     )
+    version = version_field()
+    history = RecordHistory()
 
     class Meta:
         verbose_name = "beslutspunkt"
@@ -212,6 +227,8 @@ class Statement(models.Model):
         "tillstyrkan", blank=True,
         default="Borgarrådsberedningen tillstyrker föredragande borgarrådets förslag.",
     )
+    version = version_field()
+    history = RecordHistory()
 
     class Meta:
         verbose_name = "borgarrådets anförande"
@@ -228,6 +245,8 @@ class StatementSection(models.Model):
     order = models.PositiveSmallIntegerField("ordning")
     heading = models.CharField("rubrik", max_length=200)
     body = models.TextField("text", help_text="Stycken skiljs åt med en tom rad.")
+    version = version_field()
+    history = RecordHistory()
 
     class Meta:
         verbose_name = "avsnitt"
@@ -258,6 +277,8 @@ class Attachment(models.Model):
         "fil", upload_to=attachment_upload_to, blank=True, validators=[validate_attachment_file],
         help_text="PDF, DOCX, XLSX, ODT, PNG eller JPEG, högst 20 MB.",
     )
+    version = version_field()
+    history = RecordHistory()
 
     class Meta:
         verbose_name = "bilaga"
@@ -297,6 +318,8 @@ class OfficialsReport(models.Model):
         "inledning till utlåtandet", blank=True,
         help_text="Skriv {datum} där utlåtandets datum ska stå.",
     )
+    version = version_field()
+    history = RecordHistory()
 
     class Meta:
         verbose_name = "tjänsteutlåtande"
@@ -318,6 +341,8 @@ class Responsibility(models.Model):
     )
     order = models.PositiveSmallIntegerField("ordning")
     text = models.CharField("ansvarsområde", max_length=500)
+    version = version_field()
+    history = RecordHistory()
 
     class Meta:
         verbose_name = "ansvarsområde"
@@ -345,6 +370,7 @@ class CaseTransition(models.Model):
         related_name="+",
     )
     at = models.DateTimeField("tidpunkt", auto_now_add=True)
+    history = RecordHistory()
 
     class Meta:
         verbose_name = "statusändring"
@@ -367,6 +393,7 @@ class DecidedDocument(models.Model):
     sha256 = models.CharField("SHA-256", max_length=64)
     size = models.PositiveIntegerField("storlek (byte)")
     created_at = models.DateTimeField("skapad", auto_now_add=True)
+    history = RecordHistory()
 
     class Meta:
         verbose_name = "beslutat dokument"

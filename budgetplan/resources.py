@@ -44,6 +44,14 @@ class RecordResource(resources.ModelResource):
         self.user = kwargs.get("user")
         super().before_import(dataset, **kwargs)
 
+    def get_instance(self, instance_loader, row):
+        # A natural key that names nothing is reported on its cell by import_instance, as a
+        # validation error in the preview, rather than as a failed row with a traceback.
+        try:
+            return super().get_instance(instance_loader, row)
+        except ValueError:
+            return None
+
     def do_instance_save(self, instance, is_create):
         record_save(instance=instance, user=getattr(self, "user", None))
 

@@ -1,26 +1,56 @@
 """Writes to the case and everything beneath it, shared by the admin, the workbook import and scripts.
 
-Every write goes through `record_save` or `record_delete`, so a rule that must hold whatever
-path a change comes by (validation, and later immutability of decided cases, history and
-optimistic locking) lives in one place.
+Every write goes through `record_save` or `record_delete` (or, many rows of one model at once,
+`records_create` and `records_update`), so a rule that must hold whatever path a change comes by
+(validation, immutability of decided cases, history and optimistic locking) lives in one place.
+
+History: each write names its user to django-simple-history (budgetplan.history.acting_as), and
+the bulk writes use the library's bulk helpers, which record a history row per record as the
+signals do for single saves.
+
+Optimistic locking: a record read at version n is saved only while the stored row is still at
+version n; the save claims n + 1 with a conditional UPDATE in the same transaction. Otherwise
+RecordChanged (a ValidationError) says what someone else changed meanwhile, and nothing is saved.
 """
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import models, transaction
+from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from .constraints import check_holds, referenced_fields
+from .history import RecordChanged, acting_as, conflict_message, is_versioned
 
 
 @transaction.atomic
 def record_save(*, instance: models.Model, user=None) -> models.Model:
-    """Validate the record with the model's own rules and constraints, then save it."""
+    """Validate the record with the model's own rules and constraints, then save it as the next
+    version of the one it was read at; RecordChanged if someone saved it since."""
     instance.full_clean()
-    instance.save()
+    with acting_as(user):
+        if is_versioned(instance) and not instance._state.adding:
+            _claim_next_version(instance)
+        instance.save()
     return instance
+
+
+def _claim_next_version(instance: models.Model) -> None:
+    """Move the stored row from the version this copy was read at to the next one, or refuse.
+
+    The conditional UPDATE also locks the row until the transaction ends, so no other save can
+    come between the check and the save that follows it.
+    """
+    expected = instance.version
+    claimed = type(instance)._base_manager.filter(pk=instance.pk, version=expected).update(
+        version=expected + 1,
+    )
+    if not claimed:
+        raise RecordChanged(conflict_message(instance, expected), code="record_changed")
+    instance.version = expected + 1
 
 
 @transaction.atomic
 def record_delete(*, instance: models.Model, user=None) -> None:
-    instance.delete()
+    with acting_as(user):
+        instance.delete()
 
 
 class RecordsInvalid(Exception):
@@ -92,13 +122,49 @@ def records_create(*, instances: list[models.Model], user=None) -> list[models.M
     """
     _check_all(instances)
     if instances:
-        type(instances[0])._default_manager.bulk_create(instances, batch_size=500)
+        with acting_as(user):
+            bulk_create_with_history(
+                instances, type(instances[0]), batch_size=500, default_user=_known(user),
+            )
     return instances
 
 
 @transaction.atomic
 def records_update(*, instances: list[models.Model], fields: list[str], user=None) -> None:
-    """Check many changed records of one model with record_check, then update `fields` together."""
+    """Check many changed records of one model with record_check, then update `fields` together.
+
+    Each record must still be stored at the version it was read at (see record_save); the rows
+    are locked and compared in one query, and RecordsInvalid names those someone else changed.
+    """
     _check_all(instances)
-    if instances:
-        type(instances[0])._default_manager.bulk_update(instances, fields, batch_size=500)
+    if not instances:
+        return
+    model = type(instances[0])
+    if is_versioned(model):
+        _claim_next_versions(model, instances)
+        fields = [*fields, "version"] if "version" not in fields else fields
+    with acting_as(user):
+        bulk_update_with_history(
+            instances, model, fields, batch_size=500, default_user=_known(user),
+        )
+
+
+def _claim_next_versions(model, instances: list[models.Model]) -> None:
+    stored = dict(
+        model._base_manager.select_for_update()
+        .filter(pk__in=[instance.pk for instance in instances]).values_list("pk", "version")
+    )
+    # Only when someone else wrote meanwhile does each changed record cost a query for its message.
+    stale = {
+        index: RecordChanged(conflict_message(instance, instance.version), code="record_changed")
+        for index, instance in enumerate(instances) if stored.get(instance.pk) != instance.version
+    }
+    if stale:
+        raise RecordsInvalid(stale)
+    for instance in instances:
+        instance.version += 1
+
+
+def _known(user):
+    """The user to record, or None to let the history fall back on the request's."""
+    return user if user is not None and getattr(user, "is_authenticated", False) else None

@@ -6,6 +6,8 @@ never stored: they are summed from the rows by the selectors.
 from django.db import models
 from django.db.models import F, Q
 
+from budgetplan.history import RecordHistory, version_field
+
 
 def amount_field(verbose_name: str, **kwargs) -> models.DecimalField:
     return models.DecimalField(verbose_name, max_digits=12, decimal_places=1, **kwargs)
@@ -31,6 +33,8 @@ class FinancialFrame(models.Model):
         "summarad, omslutningsförändringar", max_length=200,
         default="Förslag till omslutningsförändringar",
     )
+    version = version_field()
+    history = RecordHistory()
 
     class Meta:
         verbose_name = "ekonomiska förutsättningar"
@@ -54,6 +58,8 @@ class OperatingBudgetRow(models.Model):
         db_persist=True,
         verbose_name="netto",
     )
+    version = version_field()
+    history = RecordHistory(excluded_fields=["net"])
 
     class Meta:
         verbose_name = "rad i driftbudgeten"
@@ -93,6 +99,8 @@ class Investment(models.Model):
         "text", help_text="Skriv {belopp} där beloppet ska stå, t.ex. ”Kontoret har en "
         "investeringsbudget om {belopp} mnkr för 2012 för Stadshusets lokaler.”",
     )
+    version = version_field()
+    history = RecordHistory()
 
     class Meta:
         verbose_name = "investering"
@@ -120,6 +128,8 @@ class ResultUnit(models.Model):
     order = models.PositiveSmallIntegerField("ordning")
     name = models.CharField("enhet", max_length=200)
     text = models.TextField("text")
+    version = version_field()
+    history = RecordHistory()
 
     class Meta:
         verbose_name = "resultatenhet"
@@ -146,6 +156,8 @@ class MajorProject(models.Model):
         "text", help_text="Stycken skiljs åt med en tom rad; rader som börjar med ”1. ” blir en "
         "numrerad lista.",
     )
+    version = version_field()
+    history = RecordHistory()
 
     class Meta:
         verbose_name = "betydande projekt"
@@ -169,6 +181,8 @@ class TurnoverChange(models.Model):
     order = models.PositiveSmallIntegerField("ordning")
     description = models.CharField("beskrivning", max_length=300)
     amount = amount_field("belopp (mnkr)")
+    version = version_field()
+    history = RecordHistory()
 
     class Meta:
         verbose_name = "omslutningsförändring"

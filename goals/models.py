@@ -14,6 +14,7 @@ from django.db import models
 from django.db.models import Q
 
 from budgetplan.formatting import format_decimal
+from budgetplan.history import RecordHistory, version_field
 
 
 class TargetKind(models.TextChoices):
@@ -103,6 +104,8 @@ class StrategicGoal(models.Model):
     number = models.PositiveSmallIntegerField("nummer")
     title = models.CharField("mål", max_length=500)
     description = models.TextField("beskrivning", blank=True)
+    version = version_field()
+    history = RecordHistory()
 
     class Meta:
         verbose_name = "KF:s inriktningsmål"
@@ -129,6 +132,8 @@ class CouncilGoal(models.Model):
     number = models.PositiveSmallIntegerField("nummer inom inriktningsmålet")
     title = models.CharField("mål", max_length=500)
     description = models.TextField("beskrivning", blank=True)
+    version = version_field()
+    history = RecordHistory()
 
     class Meta:
         verbose_name = "KF:s mål för verksamhetsområdet"
@@ -159,6 +164,8 @@ class PlanStrategicGoal(models.Model):
         StrategicGoal, verbose_name="inriktningsmål", on_delete=models.PROTECT, related_name="+",
     )
     description = models.TextField("nämndens text", blank=True)
+    version = version_field()
+    history = RecordHistory()
 
     class Meta:
         verbose_name = "inriktningsmål i planen"
@@ -185,6 +192,8 @@ class PlanCouncilGoal(models.Model):
         CouncilGoal, verbose_name="KF:s mål", on_delete=models.PROTECT, related_name="plans",
     )
     description = models.TextField("nämndens text", blank=True)
+    version = version_field()
+    history = RecordHistory()
 
     class Meta:
         verbose_name = "KF:s mål i planen"
@@ -214,6 +223,8 @@ class BoardGoal(models.Model):
     order = models.PositiveSmallIntegerField("ordning")
     title = models.CharField("nämndmål", max_length=500)
     description = models.TextField("beskrivning", blank=True)
+    version = version_field()
+    history = RecordHistory()
 
     class Meta:
         verbose_name = "nämndmål"
@@ -248,6 +259,8 @@ class Indicator(models.Model):
     periodicity = models.CharField(
         "periodicitet", max_length=20, choices=Periodicity.choices, default=Periodicity.YEAR,
     )
+    version = version_field()
+    history = RecordHistory()
 
     class Meta:
         verbose_name = "indikator"
@@ -290,6 +303,8 @@ class PlanIndicator(models.Model):
     )
     (board_target_kind, board_target_value, board_target_decimals,
      board_target_unit) = target_fields("Årsmål")
+    version = version_field()
+    history = RecordHistory()
 
     class Meta:
         verbose_name = "indikator i planen"
@@ -334,6 +349,8 @@ class Activity(models.Model):
     text = models.TextField("aktivitet")
     start_date = models.DateField("startdatum")
     end_date = models.DateField("slutdatum")
+    version = version_field()
+    history = RecordHistory()
 
     class Meta:
         verbose_name = "aktivitet"

@@ -3,12 +3,15 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 
+from budgetplan.history import RecordHistory, version_field
 from budgetplan.models import Body
 
 
 class Party(models.Model):
     abbreviation = models.CharField("förkortning", max_length=10, unique=True)
     name = models.CharField("namn", max_length=200)
+    version = version_field()
+    history = RecordHistory()
 
     class Meta:
         verbose_name = "parti"
@@ -27,6 +30,8 @@ class Person(models.Model):
     name = models.CharField("namn", max_length=200)
     party = models.ForeignKey(Party, verbose_name="parti", on_delete=models.PROTECT, related_name="people")
     role = models.CharField("roll", max_length=20, choices=Role.choices, default=Role.MEMBER)
+    version = version_field()
+    history = RecordHistory()
 
     class Meta:
         verbose_name = "person"
@@ -71,6 +76,8 @@ class Reservation(models.Model):
         help_text="Stycken skiljs åt med en tom rad. En rad som börjar med ”## ” blir en rubrik, "
         "rader som börjar med ”> ” blir ett citat. HTML visas som text.",
     )
+    version = version_field()
+    history = RecordHistory()
 
     class Meta:
         verbose_name = "reservation"
@@ -109,6 +116,8 @@ class Signatory(models.Model):
     reservation = models.ForeignKey(Reservation, on_delete=models.CASCADE, related_name="signatory_rows")
     person = models.ForeignKey(Person, verbose_name="person", on_delete=models.PROTECT, related_name="+")
     order = models.PositiveSmallIntegerField("ordning")
+    version = version_field()
+    history = RecordHistory()
 
     class Meta:
         verbose_name = "undertecknare"
@@ -131,6 +140,8 @@ class ReservationPoint(models.Model):
     reservation = models.ForeignKey(Reservation, on_delete=models.CASCADE, related_name="points")
     number = models.PositiveSmallIntegerField("nummer")
     text = models.TextField("text")
+    version = version_field()
+    history = RecordHistory()
 
     class Meta:
         verbose_name = "reservationens beslutspunkt"

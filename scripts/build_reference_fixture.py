@@ -12,8 +12,8 @@ Regenerate (the JSON is generated output, never edit it by hand):
 
 By default the script migrates a fresh temporary SQLite database, creates every object through
 the ORM (each one validated with full_clean() before it is saved), and dumps the apps budgetplan,
-goals, finance and reservations to fixtures/reference_2012.json. To build in a database of your
-own, point DATABASE_URL at an empty one, e.g.
+goals, finance and reservations, without their history tables, to fixtures/reference_2012.json.
+To build in a database of your own, point DATABASE_URL at an empty one, e.g.
 
     DATABASE_URL=sqlite:////tmp/ref.sqlite3 .venv/bin/python manage.py migrate
     DATABASE_URL=sqlite:////tmp/ref.sqlite3 .venv/bin/python scripts/build_reference_fixture.py
@@ -2127,6 +2127,19 @@ def main():
             scratch.cleanup()
 
 
+def historical_models() -> list[str]:
+    """The history tables beside the dumped models: the fixture is the case, not how it was typed."""
+    from django.apps import apps
+
+    from budgetplan.history import history_model
+
+    return sorted(
+        history_model(model)._meta.label
+        for app in DUMPED_APPS for model in apps.get_app_config(app).get_models()
+        if history_model(model) is not None
+    )
+
+
 def build_and_dump(args):
     import django
 
@@ -2152,7 +2165,8 @@ def build_and_dump(args):
         print("Every transcribed text occurs in the document.")
 
     args.output.parent.mkdir(parents=True, exist_ok=True)
-    call_command("dumpdata", *DUMPED_APPS, indent=2, output=str(args.output), verbosity=0)
+    call_command("dumpdata", *DUMPED_APPS, exclude=historical_models(), indent=2,
+                 output=str(args.output), verbosity=0)
     print(f"Wrote {args.output}")
 
 

@@ -20,7 +20,9 @@ import datetime
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.core.exceptions import NON_FIELD_ERRORS, ObjectDoesNotExist, ValidationError
+from django.core.exceptions import (
+    NON_FIELD_ERRORS, ObjectDoesNotExist, PermissionDenied, ValidationError,
+)
 from django.db import DatabaseError, models, transaction
 from django.db.models import Q
 
@@ -188,10 +190,18 @@ class _Importer:
                 column = spec.column(key).header
             except KeyError:
                 key = None
-        self.issues.append(Issue(
+        issue = Issue(
             message, sheet=spec.name, row=row.number if row else None, column=column,
             letter=row.letters.get(key, "") if (row and key) else "",
-        ))
+        )
+        if issue not in self.issues:  # a refusal of a whole sheet is said once
+            self.issues.append(issue)
+
+    def refusal(self, spec, row, error: Exception) -> None:
+        """A write the services refuse for who is writing or for the case's state (a decided
+        case, a board the user does not belong to), not for a value in a cell."""
+        for message in getattr(error, "messages", None) or [str(error) or "Du har inte behörighet att ändra detta."]:
+            self.issue(spec, row, None, message)
 
     def _report_validation(self, spec, row, model, error: ValidationError, fields: dict):
         by_message = _constraint_fields(model)
@@ -238,6 +248,8 @@ class _Importer:
             return record_save(instance=instance, user=self.user)
         except ValidationError as error:
             self._report_validation(spec, row, type(instance), error, fields)
+        except PermissionDenied as error:
+            self.refusal(spec, row, error)
         except DatabaseError as error:
             self.issue(spec, row, None, f"Raden kunde inte sparas: {error}".strip())
         return None
@@ -323,6 +335,14 @@ class _Importer:
                     for instance in instances:
                         instance.pk = None
                 continue
+            except (ValidationError, PermissionDenied) as error:
+                # refused as a whole by the services, not for any one row's values
+                self.refusal(group[0].spec, group[0].row if len(group) == 1 else None, error)
+                failed.update(id(p.instance) for p in group)
+                if creating:
+                    for instance in instances:
+                        instance.pk = None
+                continue
             except DatabaseError:
                 for pending in group:
                     if creating:
@@ -335,13 +355,17 @@ class _Importer:
             self.changes.extend(p.change for p in group)
         return failed
 
-    def schedule_deletes(self, rank: int, records, label) -> None:
+    def schedule_deletes(self, rank: float, records, label, spec=None) -> None:
         for record in records:
-            self.deletions.append((rank, record, label(record)))
+            self.deletions.append((rank, record, label(record), spec))
 
     def run_deletes(self) -> None:
-        for _, record, label in sorted(self.deletions, key=lambda item: item[0]):
-            record_delete(instance=record, user=self.user)
+        for _, record, label, spec in sorted(self.deletions, key=lambda item: item[0]):
+            try:
+                record_delete(instance=record, user=self.user)
+            except (ValidationError, PermissionDenied) as error:
+                self.refusal(spec or layout.CASE, None, error)
+                continue
             self.changes.append(Change(DELETE, type(record), label))
 
     # -- helpers --------------------------------------------------------------------------
@@ -375,7 +399,7 @@ class _Importer:
         if delete_missing:
             named = {self.key(spec, row) for row in self.rows(spec)}
             self.schedule_deletes(rank, [r for k, r in existing.items() if k not in named],
-                                  lambda r: f"”{_display(str(r))}”")
+                                  lambda r: f"”{_display(str(r))}”", spec)
         return saved
 
     def _case_children(self, queryset) -> list:
@@ -495,7 +519,7 @@ class _Importer:
         row = self.single(spec)
         if row is None:
             if existing is not None:
-                self.schedule_deletes(rank, [existing], lambda r: "")
+                self.schedule_deletes(rank, [existing], lambda r: "", spec)
             return None
         if not row.valid:
             return existing or model(case=self.case)
@@ -549,7 +573,7 @@ class _Importer:
                          batch=batch)
             self.flush(batch)
             self.schedule_deletes(60, [p for goal_id, p in existing_plans.items() if goal_id not in wanted],
-                                  lambda p: f"”{p}”")
+                                  lambda p: f"”{p}”", spec)
 
         plan_texts(strategic_spec, PlanStrategicGoal, "strategic_goal", saved_strategic,
                    {p.strategic_goal_id: p for p in self._case_children(lambda:
@@ -684,7 +708,7 @@ class _Importer:
         saved = [(row, indicator) for row, indicator in written if id(indicator) not in failed]
         named = {self.key(spec, row) for row in self.rows(spec)}
         self.schedule_deletes(30, [i for k, i in existing.items() if k[1] is not None and k not in named],
-                              lambda i: f"”{i}”")
+                              lambda i: f"”{_display(i.name)}”", spec)
 
         plans = {p.indicator_id: p for p in self._case_children(lambda:
             PlanIndicator.objects.filter(case=case).select_related("indicator"))}
@@ -704,7 +728,7 @@ class _Importer:
             }, f"”{_display(v['name'])}”", {"indicator": "name"}, batch=batch)
         self.flush(batch)
         self.schedule_deletes(20, [p for indicator_id, p in plans.items() if indicator_id not in wanted],
-                              lambda p: f"”{_display(p.indicator.name)}”")
+                              lambda p: f"”{_display(p.indicator.name)}”", spec)
 
     def activities(self) -> None:
         spec, case = layout.ACTIVITIES, self.case
@@ -787,7 +811,11 @@ class _Importer:
             if row.valid and record is not None and record.order != row.values["order"]:
                 moved[self.key(spec, row)] = record
         for record in [r for k, r in existing.items() if k not in named] + list(moved.values()):
-            record_delete(instance=record, user=self.user)
+            try:
+                record_delete(instance=record, user=self.user)
+            except (ValidationError, PermissionDenied) as error:
+                self.refusal(spec, None, error)
+                return
             if record not in moved.values():
                 self.changes.append(Change(DELETE, OperatingBudgetRow, f"”{record.department}”"))
         for row in self.rows(spec):
@@ -891,7 +919,7 @@ class _Importer:
             steps, target = 0, record.refers_to_id
             while target in by_pk and steps <= len(by_pk):
                 steps, target = steps + 1, by_pk[target].refers_to_id
-            self.deletions.append((10 - steps / 1000, record, f"{record.order}"))
+            self.deletions.append((10 - steps / 1000, record, f"{record.order}", spec))
         failed_reservations = orders - set(saved)
 
         def reservation(sheet, row):

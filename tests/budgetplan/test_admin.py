@@ -168,6 +168,7 @@ def test_every_write_goes_through_the_services(admin_client, case, monkeypatch):
     monkeypatch.setattr(admin_base, "record_save", spy_save)
     monkeypatch.setattr(admin_base, "record_delete", spy_delete)
     data = read_form(admin_client, change_url(case))
+    data["title"] = "Budget/verksamhetsplan 2012 för Kommunfullmäktige m.m., reviderad"
     data["decision_points-0-DELETE"] = "on"
     add_row(data, "attachments", number="1", title="Budget/verksamhetsplan 2012")
 

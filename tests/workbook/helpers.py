@@ -74,6 +74,7 @@ def database_state() -> dict:
     state = {
         model._meta.label: model._default_manager.count()
         for app in PROJECT_APPS for model in apps.get_app_config(app).get_models()
+        if not model._meta.model_name.startswith("historical")  # history grows with each write
     }
     totals = OperatingBudgetRow.objects.aggregate(costs=Sum("costs"), revenues=Sum("revenues"))
     state["costs"] = totals["costs"] or Decimal("0.0")
@@ -83,6 +84,7 @@ def database_state() -> dict:
 
 
 def page_without_ids(html: str) -> str:
-    """The case page with the database ids in its URLs and anchors taken out."""
+    """The case page with the database ids in its URLs and anchors, and the form token, taken out."""
+    html = re.sub(r'name="csrfmiddlewaretoken" value="[^"]+"', 'name="csrfmiddlewaretoken"', html)
     html = re.sub(r"/arenden/\d+/", "/arenden/ID/", html)
     return re.sub(r"namndmal-\d+", "namndmal-ID", html)

@@ -26,8 +26,8 @@ def sheet_values(data: bytes) -> dict:
     return {sheet.title: [[cell.value for cell in row] for row in sheet.iter_rows()] for sheet in book}
 
 
-def test_round_trip_into_an_empty_database_renders_the_same_page(reference_case, workbook, client):
-    original_page = client.get(f"/arenden/{reference_case.pk}/")
+def test_round_trip_into_an_empty_database_renders_the_same_page(reference_case, workbook, admin_client):
+    original_page = admin_client.get(f"/arenden/{reference_case.pk}/")
     assert original_page.status_code == 200
     original_state = database_state()
 
@@ -38,7 +38,7 @@ def test_round_trip_into_an_empty_database_renders_the_same_page(reference_case,
     assert report.ok, [str(issue) for issue in report.issues]
     assert report.case is not None and report.case.pk != reference_case.pk
     assert database_state() == original_state
-    imported_page = client.get(f"/arenden/{report.case.pk}/")
+    imported_page = admin_client.get(f"/arenden/{report.case.pk}/")
     assert page_without_ids(imported_page.content.decode()) == page_without_ids(
         original_page.content.decode()
     )
@@ -57,8 +57,8 @@ def test_reimporting_an_unchanged_workbook_changes_nothing(reference_case, workb
     assert database_state() == before
 
 
-def test_edited_cost_shows_with_the_recomputed_total_on_the_page(reference_case, workbook, client):
-    page = client.get(f"/arenden/{reference_case.pk}/").content.decode()
+def test_edited_cost_shows_with_the_recomputed_total_on_the_page(reference_case, workbook, admin_client):
+    page = admin_client.get(f"/arenden/{reference_case.pk}/").content.decode()
     assert "1\u00a0348,0" in page and "1\u00a0301,4" in page
 
     def raise_first_cost(book):
@@ -70,7 +70,7 @@ def test_edited_cost_shows_with_the_recomputed_total_on_the_page(reference_case,
     assert report.ok, [str(issue) for issue in report.issues]
     assert [change.action for change in report.changes] == ["update"]
     assert "kostnader:" in str(report.changes[0])
-    page = client.get(f"/arenden/{reference_case.pk}/").content.decode()
+    page = admin_client.get(f"/arenden/{reference_case.pk}/").content.decode()
     assert "1\u00a0358,0" in page  # costs total
     assert "1\u00a0311,4" in page  # net total
     assert "1\u00a0348,0" not in page

@@ -1,0 +1,144 @@
+"""The case's workbook: download it, and upload one in two steps (preview, then confirm).
+
+The upload is staff-only and CSRF-protected. The first step checks the workbook with a dry run
+and shows what would be created, changed and deleted, or every error; the file waits in storage
+under a random name kept in the session. The second step imports it for real, atomically. A user
+may import a workbook only if they hold the model permissions (add, change, delete) for every
+change it makes; superusers hold them all.
+"""
+import hashlib
+import secrets
+
+from django import forms
+from django.contrib import admin, messages
+from django.contrib.admin.views.decorators import staff_member_required
+from django.contrib.auth import get_permission_codename
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_http_methods
+
+from .formatting import format_decimal
+from .models import Case
+from .workbook import MAX_UPLOAD_BYTES, Issue, export_case_workbook, import_workbook, workbook_filename
+from .workbook.importer import CREATE, DELETE, UPDATE, ImportReport
+
+XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+PENDING_DIR = "arbetsbocker/vantande"
+SESSION_KEY = "budgetplan_workbook_upload"
+PERMISSION_ACTION = {CREATE: "add", UPDATE: "change", DELETE: "delete"}
+ACTION_WORDS = {CREATE: "skapa", UPDATE: "ändra", DELETE: "ta bort"}
+
+
+def case_workbook(request, pk: int):
+    """The whole case as an .xlsx workbook, as `manage.py export_workbook` writes it."""
+    case = get_object_or_404(Case.objects.select_related("board"), pk=pk)
+    response = HttpResponse(export_case_workbook(case), content_type=XLSX_TYPE)
+    response["Content-Disposition"] = f'attachment; filename="{workbook_filename(case)}"'
+    return response
+
+
+class WorkbookUploadForm(forms.Form):
+    workbook = forms.FileField(
+        label="Arbetsbok (.xlsx)",
+        help_text=f"Högst {format_decimal(MAX_UPLOAD_BYTES / (1024 * 1024), 0)} MB. "
+        "Utgå från en arbetsbok som laddats ned från ärendet.",
+        widget=forms.ClearableFileInput(attrs={"accept": ".xlsx," + XLSX_TYPE}),
+    )
+
+    def clean_workbook(self):
+        upload = self.cleaned_data["workbook"]
+        if upload.size > MAX_UPLOAD_BYTES:
+            raise forms.ValidationError(
+                f"Filen är större än {format_decimal(MAX_UPLOAD_BYTES / (1024 * 1024), 1)} MB; "
+                "dela upp den eller ta bort bilder och extra blad."
+            )
+        return upload
+
+
+def permission_issues(report: ImportReport, user) -> list[Issue]:
+    """A message for every kind of change the user may not make."""
+    missing = []
+    for model, action in dict.fromkeys((c.model, c.action) for c in report.changes):
+        opts = model._meta
+        codename = get_permission_codename(PERMISSION_ACTION[action], opts)
+        if not user.has_perm(f"{opts.app_label}.{codename}"):
+            missing.append(Issue(
+                f"Du har inte behörighet att {ACTION_WORDS[action]} {opts.verbose_name_plural}."
+            ))
+    return missing
+
+
+def _store(request, data: bytes) -> str:
+    token = secrets.token_urlsafe(24)
+    name = default_storage.save(f"{PENDING_DIR}/{token}.xlsx", ContentFile(data))
+    request.session[SESSION_KEY] = {
+        "token": token, "name": name, "sha256": hashlib.sha256(data).hexdigest(),
+    }
+    return token
+
+
+def _take(request, token: str) -> bytes | None:
+    """The stored upload for this token and this session, removed from storage; or None."""
+    pending = request.session.get(SESSION_KEY)
+    if not pending or not secrets.compare_digest(pending["token"], token or ""):
+        return None
+    del request.session[SESSION_KEY]
+    try:
+        with default_storage.open(pending["name"], "rb") as handle:
+            data = handle.read()
+    except OSError:
+        return None
+    finally:
+        default_storage.delete(pending["name"])
+    if hashlib.sha256(data).hexdigest() != pending["sha256"]:
+        return None
+    return data
+
+
+def _page(request, **context):
+    return render(request, "admin/budgetplan/workbook_import.html", {
+        **admin.site.each_context(request),
+        "title": "Läs in arbetsbok",
+        "max_megabytes": format_decimal(MAX_UPLOAD_BYTES / (1024 * 1024), 0),
+        **context,
+    })
+
+
+@staff_member_required
+@require_http_methods(["GET", "POST"])
+def workbook_import(request):
+    """Upload a workbook, see what it would do, and confirm."""
+    user = request.user
+    if not (user.has_perm("budgetplan.add_case") or user.has_perm("budgetplan.change_case")):
+        return _page(request, forbidden=True)
+
+    if request.method == "POST" and request.POST.get("step") == "confirm":
+        data = _take(request, request.POST.get("token"))
+        if data is None:
+            messages.error(request, "Förhandsgranskningen har gått ut; ladda upp arbetsboken igen.")
+            return redirect("cases:workbook_import")
+        report = import_workbook(data, user=user, dry_run=True)
+        issues = report.issues or permission_issues(report, user)
+        if not issues:
+            report = import_workbook(data, user=user)
+            issues = report.issues
+        if issues:
+            return _page(request, form=WorkbookUploadForm(), report=report, issues=issues)
+        messages.success(request, f"Arbetsboken lästes in: {report.case_label or report.case}.")
+        return redirect(reverse("cases:detail", args=[report.case.pk]))
+
+    if request.method == "POST":
+        form = WorkbookUploadForm(request.POST, request.FILES)
+        if not form.is_valid():
+            return _page(request, form=form)
+        data = form.cleaned_data["workbook"].read()
+        report = import_workbook(data, user=user, dry_run=True)
+        issues = report.issues or permission_issues(report, user)
+        token = _store(request, data) if not issues and report.changes else ""
+        return _page(request, form=WorkbookUploadForm(), report=report, issues=issues, token=token,
+                     filename=form.cleaned_data["workbook"].name)
+
+    return _page(request, form=WorkbookUploadForm())
