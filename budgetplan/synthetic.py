@@ -8,6 +8,8 @@ activities, 14 budget rows, 21 board goals); at scale 10 ten times that.
 This is a generator for benchmarks, not user input: the rows go in with bulk_create, past
 record_save and full_clean, because a city of fifty ten-fold plans a year is hundreds of thousands
 of rows. The data is built to satisfy the models' rules, and the database checks the constraints.
+Where a model keeps a history, its "created" history rows are written in bulk too, so the city
+has histories of the size real use would give it.
 """
 import datetime
 import random
@@ -408,11 +410,30 @@ class Writes:
         for stage in self.stages:
             for model, rows in stage.items():
                 # bulk_create sets each row's primary key, which later stages' foreign keys read.
-                model.objects.bulk_create(rows, batch_size=BATCH_SIZE)
+                _bulk_create(model, rows)
                 counts[model._meta.verbose_name_plural] = (
                     counts.get(model._meta.verbose_name_plural, 0) + len(rows)
                 )
         self.stages = [{} for _ in range(5)]
+
+
+HISTORY_REASON = "Syntetisk stad för prestandamätning (generate_city)"
+
+
+def _bulk_create(model: type, rows: list) -> None:
+    """Insert the rows, and their "created" history rows where the model keeps a history."""
+    try:
+        from simple_history.exceptions import NotHistoricalModelError
+        from simple_history.utils import bulk_create_with_history, get_history_manager_for_model
+    except ImportError:
+        model.objects.bulk_create(rows, batch_size=BATCH_SIZE)
+        return
+    try:
+        get_history_manager_for_model(model)
+    except NotHistoricalModelError:
+        model.objects.bulk_create(rows, batch_size=BATCH_SIZE)
+        return
+    bulk_create_with_history(rows, model, batch_size=BATCH_SIZE, default_change_reason=HISTORY_REASON)
 
 
 @dataclass
@@ -736,7 +757,7 @@ def _parties_and_people(years: list[int], seed: int, counts: dict[str, int]) -> 
     needed = sorted({abbr for year in years for side in _governing(year) for abbr in side})
     existing = {party.abbreviation: party for party in Party.objects.filter(abbreviation__in=needed)}
     missing = [Party(abbreviation=abbr, name=PARTIES[abbr]) for abbr in needed if abbr not in existing]
-    Party.objects.bulk_create(missing)
+    _bulk_create(Party, missing)
     counts[Party._meta.verbose_name_plural] = len(missing)
     parties = {**existing, **{party.abbreviation: party for party in missing}}
 
@@ -758,7 +779,7 @@ def _parties_and_people(years: list[int], seed: int, counts: dict[str, int]) -> 
         .select_related("party")
     }
     missing_people = [person for key, person in wanted.items() if key not in found]
-    Person.objects.bulk_create(missing_people)
+    _bulk_create(Person, missing_people)
     counts[Person._meta.verbose_name_plural] = len(missing_people)
     people: dict[str, list[Person]] = {abbr: [] for abbr in needed}
     for key, person in wanted.items():
@@ -781,7 +802,7 @@ def _boards(count: int, counts: dict[str, int]) -> list[Board]:
         wanted.append(Board(name=name, office=office))
     existing = {board.name: board for board in Board.objects.filter(name__in=[b.name for b in wanted])}
     missing = [board for board in wanted if board.name not in existing]
-    Board.objects.bulk_create(missing)
+    _bulk_create(Board, missing)
     counts[Board._meta.verbose_name_plural] = len(missing)
     return [existing.get(board.name, board) for board in wanted]
 

@@ -11,7 +11,7 @@ from django.utils.html import escape
 from budgetplan.formatting import format_decimal
 from budgetplan.models import Case
 from budgetplan.selectors import case_document
-from budgetplan.synthetic import generate_city
+from budgetplan.synthetic import HISTORY_REASON, generate_city
 from finance.models import OperatingBudgetRow, TurnoverChange
 from goals.models import Activity, BoardGoal, CouncilGoal, PlanCouncilGoal, PlanIndicator
 from reservations.models import Reservation
@@ -129,12 +129,12 @@ def test_boards_share_the_councils_goals():
     )
 
 
-def test_generated_case_renders_with_the_figures_it_holds(client):
+def test_generated_case_renders_with_the_figures_it_holds(admin_client):
     generate_city(boards=1, years=1, scale=1, seed=1, first_year=2013)
     case = Case.objects.get(budget_year=2013)
     document = case_document(case_id=case.pk)
 
-    response = client.get(reverse("cases:detail", args=[case.pk]))
+    response = admin_client.get(reverse("cases:detail", args=[case.pk]))
     assert response.status_code == 200
     html = response.content.decode()
     text = text_of(html)
@@ -151,6 +151,17 @@ def test_generated_case_renders_with_the_figures_it_holds(client):
     assert f"{escape(activity.text)} {activity.start_date.isoformat()} {activity.end_date.isoformat()}" in text
     assert "med hänvisning till reservationen av" in text
     assert html.count('class="council-goal"') == 13
+
+
+def test_generated_rows_have_their_created_history():
+    generate_city(boards=1, years=1, scale=1, seed=1, first_year=2013)
+    case = Case.objects.get(budget_year=2013)
+
+    created = case.history.get()
+    assert created.history_type == "+"
+    assert created.history_change_reason == HISTORY_REASON
+    assert OperatingBudgetRow.history.filter(frame_id=case.financial_frame.pk).count() == 14
+    assert Activity.history.filter(board_goal__isnull=False).count() == 43
 
 
 def test_a_year_already_in_the_database_is_refused():
