@@ -4,7 +4,8 @@ The case page is where a member of staff writes a board's plan: the document's f
 the goals the plan takes, their annual targets and the board goals, with links in the document's
 order to the parts that have pages of their own (statement, reservations, report, budget).
 """
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 
@@ -19,11 +20,14 @@ from goals.admin import (
 from goals.models import Activity
 from reservations.models import Reservation
 
+from . import lifecycle
 from .admin_base import ServiceAdmin, ServiceStackedInline, ServiceTabularInline
 from .models import (
     Attachment,
     Board,
+    BoardMembership,
     Case,
+    CaseTransition,
     DecisionPoint,
     OfficialsReport,
     RegistryNumber,
@@ -42,11 +46,52 @@ def admin_url(model, action: str, *args) -> str:
     return reverse(f"admin:{model._meta.app_label}_{model._meta.model_name}_{action}", args=args)
 
 
+class BoardMembershipInline(ServiceTabularInline):
+    model = BoardMembership
+    fields = ("user",)
+    autocomplete_fields = ("user",)
+    verbose_name = "användare i nämnden"
+    verbose_name_plural = "användare i nämnden (deras grupper avgör vad de får göra)"
+
+
 @admin.register(Board)
 class BoardAdmin(ServiceAdmin):
     list_display = ("name", "office")
     ordering = ("name",)
     search_fields = ("name", "office")
+    inlines = (BoardMembershipInline,)
+
+
+@admin.register(BoardMembership)
+class BoardMembershipAdmin(ServiceAdmin):
+    """Which boards a user belongs to; their groups (Redaktör, Nämndsekreterare, Läsare,
+    Administratör) say what they may do with those boards' cases."""
+
+    list_display = ("user", "board")
+    list_select_related = ("user", "board")
+    list_filter = ("board",)
+    ordering = ("board__name", "user__username")
+    search_fields = ("user__username", "user__first_name", "user__last_name", "board__name")
+    autocomplete_fields = ("user", "board")
+
+
+class CaseTransitionInline(admin.TabularInline):
+    """Who moved the case and when; written only by the move itself, never by hand."""
+
+    model = CaseTransition
+    fields = ("from_status", "to_status", "by", "at")
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("by")
 
 
 class RegistryNumberInline(ServiceTabularInline):
@@ -88,18 +133,60 @@ class CaseAdmin(ServiceAdmin):
     list_filter = ("budget_year", "board", "status")
     ordering = ("-budget_year", "-memo_year", "-memo_serial")
     search_fields = ("title", "registry_numbers__number", "board__name")
-    readonly_fields = ("parts",)
+    # Status and decision date change only by moving the case on (budgetplan.lifecycle).
+    readonly_fields = ("parts", "status", "decided_on", "predecessor", "decision")
     fieldsets = (
         ("Ärendet", {"fields": (
             ("memo_year", "memo_serial", "memo_rotel"), "title", "budget_year", "board",
         )}),
-        ("Beslut", {"fields": ("proposing_body", "deciding_body", "status", "decided_on")}),
+        ("Beslut", {"fields": (
+            "proposing_body", "deciding_body", "status", "decided_on", "predecessor", "decision",
+        )}),
         ("Ärendets delar i dokumentets ordning", {"fields": ("parts",)}),
     )
     inlines = (
         RegistryNumberInline, DecisionPointInline, AttachmentInline, PlanStrategicGoalInline,
-        PlanCouncilGoalInline, BoardGoalInline, PlanIndicatorInline,
+        PlanCouncilGoalInline, BoardGoalInline, PlanIndicatorInline, CaseTransitionInline,
     )
+    actions = ("propose", "start_new_version")
+
+    @admin.action(description="Skicka till borgarrådsberedningen (utkast → föreslaget)")
+    def propose(self, request, queryset):
+        self._each(request, queryset, lambda case: lifecycle.case_transition(
+            case=case, to_status=Case.Status.PROPOSED, user=request.user,
+        ), "skickades till borgarrådsberedningen")
+
+    @admin.action(description="Skapa ny version som utkast (av beslutade ärenden)")
+    def start_new_version(self, request, queryset):
+        self._each(request, queryset, lambda case: lifecycle.case_new_version(
+            case=case, user=request.user,
+        ), "fick en ny version som utkast (utan diarienummer tills registratorn gett ett)")
+
+    def _each(self, request, queryset, service, done: str):
+        for case in queryset:
+            try:
+                service(case)
+            except (ValidationError, PermissionDenied) as error:
+                reason = " ".join(error.messages) if isinstance(error, ValidationError) else str(error)
+                self.message_user(request, f"{case.memo_number}: {reason}", messages.ERROR)
+            else:
+                self.message_user(request, f"{case.memo_number} {done}.", messages.SUCCESS)
+
+    @admin.display(description="beslut")
+    def decision(self, obj):
+        if not obj.pk:
+            return "Ett nytt ärende börjar som utkast."
+        url = reverse("cases:detail", args=[obj.pk])
+        document = getattr(obj, "decided_document", None)
+        if document is not None:
+            return format_html(
+                'Beslutad PDF sparad, SHA-256 <code>{}</code>. <a href="{}">Visa ärendet</a>',
+                document.sha256, url,
+            )
+        return format_html(
+            'Nämndsekreteraren flyttar ärendet vidare under ”Ärendets gång” på '
+            '<a href="{}#arendets-gang">ärendets sida</a> eller med åtgärderna i listan.', url,
+        )
 
     def get_queryset(self, request):
         return super().get_queryset(request).prefetch_related("registry_numbers")

@@ -20,6 +20,7 @@ from django.db import models, transaction
 from django.forms.models import BaseInlineFormSet, InlineForeignKeyField, construct_instance
 from django.http import HttpResponseRedirect
 
+from .admin_permissions import BoardScopedAdminMixin, BoardScopedInlineMixin
 from .history import conflict_message, is_versioned
 from .services import record_delete, record_save
 
@@ -168,7 +169,7 @@ class VersionFieldMixin:
         return self.has_change_permission(request, obj)
 
 
-class ServiceAdmin(VersionFieldMixin, admin.ModelAdmin):
+class ServiceAdmin(BoardScopedAdminMixin, VersionFieldMixin, admin.ModelAdmin):
     """Every save and delete, of the record and of its inline rows, goes through the services."""
 
     form = ServiceModelForm
@@ -224,7 +225,7 @@ class ServiceAdmin(VersionFieldMixin, admin.ModelAdmin):
             return HttpResponseRedirect(request.get_full_path())
 
 
-class CachedChoicesInlineMixin(VersionFieldMixin):
+class CachedChoicesInlineMixin(BoardScopedInlineMixin, VersionFieldMixin):
     """Inline rows share one list of choices per foreign key instead of querying once per row."""
 
     form = ServiceModelForm

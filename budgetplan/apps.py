@@ -4,3 +4,11 @@ from django.apps import AppConfig
 class BudgetplanConfig(AppConfig):
     name = "budgetplan"
     verbose_name = "Ärenden"
+
+    def ready(self):
+        # Issue 5 asks that a decided case refuse every change "whatever path it comes by":
+        # the services check it, and this guard on the models' pre_save/pre_delete refuses the
+        # same writes when they come from a shell or a script that bypasses the services.
+        from . import lifecycle
+
+        lifecycle.connect_guards()

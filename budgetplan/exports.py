@@ -28,9 +28,15 @@ def exporter(name: str) -> Callable[[Exporter], Exporter]:
     return register
 
 
-def render_case_page(document: CaseDocument, request: HttpRequest | None = None) -> str:
-    """The case page's HTML: the view and the HTML export both render it here."""
-    return render_to_string(CASE_TEMPLATE, {"doc": document}, request=request)
+def render_case_page(
+    document: CaseDocument, request: HttpRequest | None = None, context: dict | None = None,
+) -> str:
+    """The case page's HTML: the view and the HTML export both render it here.
+
+    `context` adds what the page offers its reader (downloads, the clerk's forms); without it
+    (an export) the page is the document alone.
+    """
+    return render_to_string(CASE_TEMPLATE, {"doc": document, **(context or {})}, request=request)
 
 
 STYLESHEET_LINK = re.compile(

@@ -82,6 +82,11 @@ class CaseDocument:
         return self.case.memo_number
 
     @property
+    def decided_document(self):
+        """The PDF stored at the decision (its SHA-256 shows on the page), or None."""
+        return getattr(self.case, "decided_document", None)
+
+    @property
     def title(self) -> str:
         return self.case.title
 
@@ -127,7 +132,7 @@ def case_document(*, case_id: int) -> CaseDocument:
     """The whole case, for the page and its exports; Http404 if there is no such case."""
     case = (
         Case.objects.filter(pk=case_id)
-        .select_related("board", "statement", "officials_report")
+        .select_related("board", "statement", "officials_report", "decided_document", "predecessor")
         .prefetch_related(
             Prefetch("registry_numbers", queryset=RegistryNumber.objects.order_by("order", "number")),
             Prefetch("decision_points", queryset=DecisionPoint.objects.order_by("number")),
@@ -182,10 +187,11 @@ class YearOfCases:
     cases: list[Case]
 
 
-def cases_by_year() -> list[YearOfCases]:
-    """Every case for the index, grouped by budget year, newest first, in two queries."""
+def cases_by_year(*, cases=None) -> list[YearOfCases]:
+    """The cases for the index (all, or those of `cases`, a queryset: the ones a user may read),
+    grouped by budget year, newest first, in two queries."""
     cases = (
-        Case.objects.select_related("board")
+        (Case.objects.all() if cases is None else cases).select_related("board")
         .prefetch_related(
             Prefetch("registry_numbers", queryset=RegistryNumber.objects.order_by("order", "number"))
         )

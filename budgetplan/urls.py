@@ -1,5 +1,4 @@
 """Root URLs."""
-from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 
@@ -8,7 +7,5 @@ urlpatterns = [
     path("", include("budgetplan.case_urls")),
 ]
 
-if settings.DEBUG:
-    from django.conf.urls.static import static
-
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+# Uploaded files are never served from a public media URL, not even while developing: an
+# attachment of a draft is read through cases:attachment, which checks who may read the case.

@@ -1,22 +1,143 @@
-"""Views that render the case: parse, check permission, call one selector, render."""
-from django.http import HttpResponse
-from django.shortcuts import render
+"""Views that render the case: parse, check permission, call one selector or service, render.
 
-from . import selectors
+A case the user may not read answers 404, exactly as a case that does not exist: a draft is
+never hinted at outside its board.
+"""
+import datetime
+import unicodedata
+from pathlib import PurePath
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import NoReverseMatch, reverse
+from django.views.decorators.http import require_POST
+
+from . import lifecycle, permissions, selectors
+from .attachments import content_type_for
 from .exports import EXPORTERS, render_case_page
+from .models import Attachment, Case
+
+
+def _readable_case(request, pk: int) -> Case:
+    """The case's status and board, read first so a refused reader reads nothing else."""
+    case = Case.objects.only("pk", "status", "board_id").filter(pk=pk).first()
+    if case is None or not permissions.can_view_case(request.user, case):
+        raise Http404("Ärendet finns inte.")
+    return case
 
 
 def case_index(request):
-    return render(request, "cases/index.html", {"years": selectors.cases_by_year()})
+    cases = permissions.visible_cases(request.user)
+    return render(request, "cases/index.html", {"years": selectors.cases_by_year(cases=cases)})
+
+
+def _workbook_url(case_id: int) -> str | None:
+    try:
+        return reverse("cases:workbook", args=[case_id])
+    except NoReverseMatch:
+        return None
+
+
+def case_actions(user, case: Case) -> dict:
+    """What this user may do with the case beyond reading it, for the page's downloads and forms."""
+    may_export = permissions.can_export_case(user, case)
+    next_status = lifecycle.NEXT_STATUS.get(Case.Status(case.status))
+    return {
+        "pdf_url": reverse("cases:pdf", args=[case.pk]) if may_export else None,
+        "workbook_url": _workbook_url(case.pk) if may_export else None,
+        "next_status": next_status if permissions.can_transition_case(user, case) else None,
+        "may_start_new_version": permissions.can_start_new_version(user, case),
+    }
 
 
 def case_detail(request, pk: int):
+    _readable_case(request, pk)
     document = selectors.case_document(case_id=pk)
-    return HttpResponse(render_case_page(document, request=request))
+    context = {
+        "actions": case_actions(request.user, document.case),
+        "today": datetime.date.today().isoformat(),
+    }
+    return HttpResponse(render_case_page(document, request=request, context=context))
 
 
 def case_pdf(request, pk: int):
-    document = selectors.case_document(case_id=pk)
-    response = HttpResponse(EXPORTERS["pdf"](document), content_type="application/pdf")
-    response["Content-Disposition"] = f'attachment; filename="{document.file_stem}.pdf"'
+    case = _readable_case(request, pk)
+    if not permissions.can_export_case(request.user, case):
+        raise PermissionDenied("Bara nämndsekreteraren kan ladda ner ett ärende som inte är beslutat.")
+    # A decided case's PDF is the file stored at the decision, byte for byte; before that (and
+    # for a case decided before PDFs were stored) it is rendered from the records as they are.
+    stored = lifecycle.decided_pdf(case) if case.status == Case.Status.DECIDED else None
+    if stored is not None:
+        filename, content = stored
+    else:
+        document = selectors.case_document(case_id=pk)
+        filename, content = f"{document.file_stem}.pdf", EXPORTERS["pdf"](document)
+    response = HttpResponse(content, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{_ascii_filename(filename)}"'
     return response
+
+
+def case_attachment(request, pk: int, number: int):
+    """An uploaded attachment, for those who may read the case: always a download, never shown
+    in the browser, with the content type of the kind it was checked to be at upload."""
+    _readable_case(request, pk)
+    attachment = Attachment.objects.filter(case_id=pk, number=number).first()
+    if attachment is None or not attachment.file:
+        raise Http404("Bilagan finns inte.")
+    with attachment.file.open("rb") as handle:
+        content = handle.read()
+    name = PurePath(attachment.file.name).name
+    response = HttpResponse(content, content_type=content_type_for(name))
+    response["Content-Disposition"] = f'attachment; filename="{_ascii_filename(name)}"'
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+def _ascii_filename(name: str) -> str:
+    """A file name safe inside the quoted header: no quotes, no line breaks, ASCII only."""
+    plain = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
+    return "".join(ch for ch in plain if ch.isalnum() or ch in "._- ") or "bilaga"
+
+
+@require_POST
+def case_transition(request, pk: int):
+    """The clerk's form on the case page: move the case one step (with the decision date)."""
+    case = _readable_case(request, pk)
+    if not permissions.can_transition_case(request.user, case):
+        raise PermissionDenied(permissions.CLERKS_MOVE_CASES)
+    decided_on = None
+    if request.POST.get("decided_on"):
+        try:
+            decided_on = datetime.date.fromisoformat(request.POST["decided_on"])
+        except ValueError:
+            messages.error(request, "Skriv beslutsdatum som ÅÅÅÅ-MM-DD.")
+            return redirect("cases:detail", pk=pk)
+    try:
+        transition = lifecycle.case_transition(
+            case=case, to_status=request.POST.get("to_status", ""), user=request.user,
+            decided_on=decided_on,
+        )
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, f"Ärendet är nu {transition.get_to_status_display().lower()}.")
+    return redirect("cases:detail", pk=pk)
+
+
+@require_POST
+def case_new_version(request, pk: int):
+    case = _readable_case(request, pk)
+    if not permissions.can_start_new_version(request.user, case):
+        raise PermissionDenied(lifecycle.NOT_YOUR_CASE_TO_REVISE)
+    try:
+        new = lifecycle.case_new_version(case=case, user=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect("cases:detail", pk=pk)
+    messages.success(
+        request, f"En ny version skapades som utkast: {new.memo_number}. Ange dess diarienummer "
+        "när registratorn har gett det ett.",
+    )
+    return redirect("cases:detail", pk=new.pk)

@@ -13,8 +13,10 @@ from tests.budgetplan.plan_builder import build_plan
 
 NBSP = "\u00a0"
 # The case page's queries: the case and its parts (6), the goal tree (7), the budget (6) and the
-# reservations (3). The number is the same whatever the size of the plan.
-CASE_PAGE_QUERIES = 22
+# reservations (3). The number is the same whatever the size of the plan. A draft is read logged
+# in (these tests read as an administrator): the session and the user (2), and the case's status
+# and board for the permission check (1).
+CASE_PAGE_QUERIES = 25
 
 
 def page(client, case) -> str:
@@ -29,14 +31,14 @@ def text_of(html: str) -> str:
 
 
 @pytest.mark.django_db
-def test_query_count_does_not_grow_with_the_plan(client, django_assert_num_queries):
+def test_query_count_does_not_grow_with_the_plan(admin_client, django_assert_num_queries):
     small = build_plan(size=1)
     large = build_plan(size=4, title="En större plan")
 
     with django_assert_num_queries(CASE_PAGE_QUERIES):
-        small_html = page(client, small)
+        small_html = page(admin_client, small)
     with django_assert_num_queries(CASE_PAGE_QUERIES):
-        large_html = page(client, large)
+        large_html = page(admin_client, large)
 
     # The large plan really is larger on the page: 4 × 4 council goals, each with 4 indicators.
     assert small_html.count('class="council-goal"') == 1
@@ -45,9 +47,9 @@ def test_query_count_does_not_grow_with_the_plan(client, django_assert_num_queri
 
 
 @pytest.mark.django_db
-def test_decision_point_quotes_the_computed_turnover_total(client):
+def test_decision_point_quotes_the_computed_turnover_total(admin_client):
     case = build_plan(size=2)
-    html = page(client, case)
+    html = page(admin_client, case)
     # Two turnover rows of 25,0 mnkr each.
     assert "Den redovisade omslutningsförändringen med 50,0 mnkr godkänns." in html
     # The proposal and the commissioner's identical proposal both carry it.
@@ -55,13 +57,13 @@ def test_decision_point_quotes_the_computed_turnover_total(client):
 
 
 @pytest.mark.django_db
-def test_changing_a_turnover_row_changes_the_quoted_figure(client):
+def test_changing_a_turnover_row_changes_the_quoted_figure(admin_client):
     case = build_plan(size=2)
     change = case.financial_frame.turnover_changes.first()
     change.amount = Decimal("477.0")
     change.save()
 
-    html = page(client, case)
+    html = page(admin_client, case)
 
     assert f"omslutningsförändringen med 502,0 mnkr godkänns." in html
     assert "50,0 mnkr" not in html
@@ -69,7 +71,7 @@ def test_changing_a_turnover_row_changes_the_quoted_figure(client):
 
 
 @pytest.mark.django_db
-def test_budget_table_in_swedish_number_format(client):
+def test_budget_table_in_swedish_number_format(admin_client):
     case = f.CaseFactory()
     frame = f.FinancialFrameFactory(case=case)
     f.OperatingBudgetRowFactory(frame=frame, department="Bidrag", costs=Decimal("1200.0"), revenues=Decimal("0"))
@@ -77,7 +79,7 @@ def test_budget_table_in_swedish_number_format(client):
         frame=frame, department="Förnyelseavdelning", costs=Decimal("82.8"), revenues=Decimal("-22.0"),
     )
 
-    text = text_of(page(client, case))
+    text = text_of(page(admin_client, case))
 
     assert "Stadsledningskontoret m.m. Kostnader Intäkter Netto" in text
     assert "Driftverksamhet (mnkr)" in text
@@ -88,7 +90,7 @@ def test_budget_table_in_swedish_number_format(client):
 
 
 @pytest.mark.django_db
-def test_reservation_shows_intro_party_and_signatories(client):
+def test_reservation_shows_intro_party_and_signatories(admin_client):
     case = f.CaseFactory()
     party = f.PartyFactory(abbreviation="MP", name="Miljöpartiet de gröna")
     reservation = f.ReservationFactory(
@@ -106,7 +108,7 @@ def test_reservation_shows_intro_party_and_signatories(client):
     f.SignatoryFactory(reservation=referring, person=f.PersonFactory(name="Stefan Nilsson", party=party))
     f.SignatoryFactory(reservation=referring, person=f.PersonFactory(name="Sara Pettigrew", party=party))
 
-    html = page(client, case)
+    html = page(admin_client, case)
     text = text_of(html)
 
     assert "Reservation anfördes av borgarrådet Daniel Helldén (MP) enligt följande." in text
@@ -125,7 +127,7 @@ def test_reservation_shows_intro_party_and_signatories(client):
 
 
 @pytest.mark.django_db
-def test_activity_dates_as_the_document_writes_them(client):
+def test_activity_dates_as_the_document_writes_them(admin_client):
     case = f.CaseFactory()
     council_goal = f.CouncilGoalFactory()
     f.PlanCouncilGoalFactory(case=case, council_goal=council_goal)
@@ -134,14 +136,14 @@ def test_activity_dates_as_the_document_writes_them(client):
         start_date=datetime.date(2012, 1, 1), end_date=datetime.date(2012, 3, 31),
     )
 
-    text = text_of(page(client, case))
+    text = text_of(page(admin_client, case))
 
     assert "KF:s aktiviteter Startdatum Slutdatum" in text
     assert "Teckna ett treårsavtal 2012-01-01 2012-03-31" in text
 
 
 @pytest.mark.django_db
-def test_indicator_table_shows_both_targets_and_periodicity(client):
+def test_indicator_table_shows_both_targets_and_periodicity(admin_client):
     case = f.CaseFactory()
     council_goal = f.CouncilGoalFactory(title="Invånare ska vara självförsörjande")
     f.PlanCouncilGoalFactory(case=case, council_goal=council_goal)
@@ -154,7 +156,7 @@ def test_indicator_table_shows_both_targets_and_periodicity(client):
         board_target_value=Decimal("3"), board_target_unit="st",
     )
 
-    html = page(client, case)
+    html = page(admin_client, case)
 
     assert '<th scope="col">KF:s indikatorer</th>' in html
     assert '<th scope="col" class="target">KF:s årsmål</th>' in html
@@ -162,7 +164,7 @@ def test_indicator_table_shows_both_targets_and_periodicity(client):
 
 
 @pytest.mark.django_db
-def test_author_text_is_escaped_everywhere(client):
+def test_author_text_is_escaped_everywhere(admin_client):
     case = f.CaseFactory(title="Plan <script>alert(1)</script>")
     f.DecisionPointFactory(case=case, number=1, text="Godkänns <script>alert(2)</script>.")
     frame = f.FinancialFrameFactory(case=case)
@@ -174,7 +176,7 @@ def test_author_text_is_escaped_everywhere(client):
     reservation = f.ReservationFactory(case=case, text="<script>alert(3)</script>")
     f.SignatoryFactory(reservation=reservation)
 
-    html = page(client, case)
+    html = page(admin_client, case)
 
     assert "<script>" not in html
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
@@ -184,9 +186,9 @@ def test_author_text_is_escaped_everywhere(client):
 
 
 @pytest.mark.django_db
-def test_page_holds_the_case_in_the_documents_order(client):
+def test_page_holds_the_case_in_the_documents_order(admin_client):
     case = build_plan(size=1)
-    text = text_of(page(client, case))
+    text = text_of(page(admin_client, case))
 
     in_order = [
         "PM 2012:",
@@ -229,9 +231,9 @@ def test_page_holds_the_case_in_the_documents_order(client):
 
 
 @pytest.mark.django_db
-def test_page_is_accessible_markup(client):
+def test_page_is_accessible_markup(admin_client):
     case = build_plan(size=1)
-    html = page(client, case)
+    html = page(admin_client, case)
 
     assert '<html lang="sv">' in html
     assert '<a class="skip-link" href="#innehall">' in html
@@ -251,14 +253,15 @@ def test_unknown_case_is_404(client):
 
 
 @pytest.mark.django_db
-def test_index_lists_cases_by_year_newest_first(client, django_assert_num_queries):
+def test_index_lists_cases_by_year_newest_first(admin_client, django_assert_num_queries):
     older = f.CaseFactory(budget_year=2011, title="Budget 2011 för Kommunfullmäktige m.m.")
     newer = f.CaseFactory(budget_year=2012, title="Budget 2012 för Kommunfullmäktige m.m.")
     f.RegistryNumberFactory(case=newer, number="112-2321/2011")
     f.CaseFactory(budget_year=2012, title="Budget 2012 för Fastighetsnämnden")
 
-    with django_assert_num_queries(2):
-        response = client.get(reverse("cases:index"))
+    # The cases and their registry numbers (2), and the administrator's session and user (2).
+    with django_assert_num_queries(4):
+        response = admin_client.get(reverse("cases:index"))
     html = response.content.decode()
 
     assert response.status_code == 200

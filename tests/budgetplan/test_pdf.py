@@ -126,10 +126,10 @@ def test_fonts_are_embedded(reference_pdf):
     assert any("Inter" in name for name in fonts)
 
 
-def test_case_page_offers_the_pdf_and_the_download_is_a_pdf(client, reference_case):
-    page = client.get(f"/arenden/{reference_case.pk}/").content.decode()
+def test_case_page_offers_the_pdf_and_the_download_is_a_pdf(admin_client, reference_case):
+    page = admin_client.get(f"/arenden/{reference_case.pk}/").content.decode()
     assert f'href="/arenden/{reference_case.pk}/pdf/"' in page
-    response = client.get(f"/arenden/{reference_case.pk}/pdf/")
+    response = admin_client.get(f"/arenden/{reference_case.pk}/pdf/")
     assert response.status_code == 200
     assert response["Content-Type"] == "application/pdf"
     assert response["Content-Disposition"] == 'attachment; filename="PM-2012-3-RI.pdf"'

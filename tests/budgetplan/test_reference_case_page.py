@@ -22,9 +22,9 @@ INTROS = [
 
 
 @pytest.fixture
-def reference_page(client, reference_case, django_assert_num_queries):
+def reference_page(admin_client, reference_case, django_assert_num_queries):
     with django_assert_num_queries(CASE_PAGE_QUERIES):
-        response = client.get(reverse("cases:detail", args=[reference_case.pk]))
+        response = admin_client.get(reverse("cases:detail", args=[reference_case.pk]))
     assert response.status_code == 200
     return response.content.decode()
 
