@@ -367,7 +367,7 @@ class CaseTransition(models.Model):
     to_status = models.CharField("till", max_length=10, choices=Case.Status.choices)
     by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name="av", on_delete=models.PROTECT, null=True,
-        related_name="+",
+        blank=True, related_name="+", help_text="Tomt när ärendet flyttades av ett skript.",
     )
     at = models.DateTimeField("tidpunkt", auto_now_add=True)
     history = RecordHistory()
