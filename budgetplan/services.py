@@ -14,22 +14,49 @@ RecordChanged (a ValidationError) says what someone else changed meanwhile, and 
 """
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import models, transaction
+from django.db.models import F
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
+from . import lifecycle
 from .constraints import check_holds, referenced_fields
 from .history import RecordChanged, acting_as, conflict_message, is_versioned
+from .models import Case
+
+# Fields only the services write, with an UPDATE of their own, never from a copy of the record.
+SERVICE_COUNTERS = frozenset({"revision"})
 
 
 @transaction.atomic
 def record_save(*, instance: models.Model, user=None) -> models.Model:
     """Validate the record with the model's own rules and constraints, then save it as the next
     version of the one it was read at; RecordChanged if someone saved it since."""
+    # Decided is final, then the user's role (budgetplan.lifecycle, budgetplan.permissions).
+    cases = lifecycle.guard_write(instance=instance, user=user)
     instance.full_clean()
     with acting_as(user):
         if is_versioned(instance) and not instance._state.adding:
             _claim_next_version(instance)
-        instance.save()
+            # The case's revision is the services' counter: a stale copy never writes it back.
+            instance.save(update_fields=_saved_fields(instance))
+        else:
+            instance.save()
+    _bump_revisions({case.pk for case in cases})
     return instance
+
+
+def _saved_fields(instance: models.Model) -> list[str]:
+    return [
+        f.name for f in instance._meta.concrete_fields
+        if not f.primary_key and not f.generated and f.name not in SERVICE_COUNTERS
+    ]
+
+
+def _bump_revisions(case_ids) -> None:
+    """Count one more revision of each case whose document the write changed: what a workbook
+    was exported from is compared with it, and pages cached per revision are read anew."""
+    case_ids = {pk for pk in case_ids if pk is not None}
+    if case_ids:
+        Case._base_manager.filter(pk__in=case_ids).update(revision=F("revision") + 1)
 
 
 def _claim_next_version(instance: models.Model) -> None:
@@ -49,8 +76,10 @@ def _claim_next_version(instance: models.Model) -> None:
 
 @transaction.atomic
 def record_delete(*, instance: models.Model, user=None) -> None:
+    cases = lifecycle.guard_write(instance=instance, user=user, deleting=True)
     with acting_as(user):
         instance.delete()
+    _bump_revisions({case.pk for case in cases})
 
 
 class RecordsInvalid(Exception):
@@ -102,9 +131,13 @@ def record_check(*, instance: models.Model, exclude=()) -> None:
         raise ValidationError(errors)
 
 
-def _check_all(instances) -> None:
-    errors = {}
+def _check_all(instances, user=None) -> None:
+    # A record of a decided case, or one the user may not change, is refused by position like
+    # a broken rule (budgetplan.lifecycle.guard_many).
+    errors = lifecycle.guard_many(instances=instances, user=user)
     for index, instance in enumerate(instances):
+        if index in errors:
+            continue
         try:
             record_check(instance=instance)
         except ValidationError as error:
@@ -120,12 +153,13 @@ def records_create(*, instances: list[models.Model], user=None) -> list[models.M
     Raises RecordsInvalid before anything is written; a unique or foreign-key violation comes
     from the database as IntegrityError and writes none of them.
     """
-    _check_all(instances)
+    _check_all(instances, user=user)
     if instances:
         with acting_as(user):
             bulk_create_with_history(
                 instances, type(instances[0]), batch_size=500, default_user=_known(user),
             )
+        _bump_revisions(set().union(*lifecycle._case_ids_many(instances)))
     return instances
 
 
@@ -136,7 +170,7 @@ def records_update(*, instances: list[models.Model], fields: list[str], user=Non
     Each record must still be stored at the version it was read at (see record_save); the rows
     are locked and compared in one query, and RecordsInvalid names those someone else changed.
     """
-    _check_all(instances)
+    _check_all(instances, user=user)
     if not instances:
         return
     model = type(instances[0])
@@ -147,6 +181,7 @@ def records_update(*, instances: list[models.Model], fields: list[str], user=Non
         bulk_update_with_history(
             instances, model, fields, batch_size=500, default_user=_known(user),
         )
+    _bump_revisions(set().union(*lifecycle._case_ids_many(instances)))
 
 
 def _claim_next_versions(model, instances: list[models.Model]) -> None:
