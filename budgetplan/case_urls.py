@@ -9,6 +9,7 @@ urlpatterns = [
     path("", views.case_index, name="index"),
     path("arenden/<int:pk>/", views.case_detail, name="detail"),
     path("arenden/<int:pk>/pdf/", views.case_pdf, name="pdf"),
+    path("arenden/<int:pk>/andringar/", views.case_changes, name="changes"),
     path("arenden/<int:pk>/bilagor/<int:number>/", views.case_attachment, name="attachment"),
     path("arenden/<int:pk>/status/", views.case_transition, name="transition"),
     path("arenden/<int:pk>/ny-version/", views.case_new_version, name="new_version"),

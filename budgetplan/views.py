@@ -14,7 +14,7 @@ from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.views.decorators.http import require_POST
 
-from . import lifecycle, permissions, selectors
+from . import changelog, lifecycle, permissions, selectors
 from .attachments import content_type_for
 from .exports import EXPORTERS, render_case_page
 from .models import Attachment, Case
@@ -60,6 +60,13 @@ def case_detail(request, pk: int):
         "today": datetime.date.today().isoformat(),
     }
     return HttpResponse(render_case_page(document, request=request, context=context))
+
+
+def case_changes(request, pk: int):
+    """The case's change log, for those who may read the case."""
+    _readable_case(request, pk)
+    log = changelog.case_change_log(case_id=pk, page_number=request.GET.get("sida"))
+    return render(request, "cases/changes.html", {"log": log, "case": log.case})
 
 
 def case_pdf(request, pk: int):

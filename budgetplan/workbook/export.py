@@ -18,6 +18,7 @@ from budgetplan.models import Case
 from . import layout
 from .data import CaseData, council_code, load_case
 from .issues import WorkbookError
+from .stamp import write_stamp
 
 FORMULA_TRIGGERS = ("=", "+", "-", "@")
 EXCEL_CELL_LIMIT = 32767
@@ -322,6 +323,7 @@ def build_workbook(case: Case) -> Workbook:
     for spec in layout.SHEETS:
         _write_sheet(workbook, spec, data)
     _write_readme(workbook)
+    write_stamp(workbook, data.case)
     workbook.active = 0
     return workbook
 

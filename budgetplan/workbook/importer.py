@@ -47,6 +47,7 @@ from . import layout
 from .data import council_code
 from .issues import Issue
 from .reader import ParsedBook, ParsedRow, read_workbook
+from .stamp import stale_refusal
 
 CREATE, UPDATE, DELETE = "create", "update", "delete"
 ACTION_WORDS = {CREATE: "skapas", UPDATE: "ändras", DELETE: "tas bort"}
@@ -438,6 +439,11 @@ class _Importer:
                        f"Diarienumren hör till olika ärenden ({memos}); ett ärende per arbetsbok.")
             return False
         existing_case = next(iter(cases.values()), None)
+        refusal = stale_refusal(self.book.stamp, existing_case)
+        if refusal:
+            # Someone changed the case since the export: reading on would undo their changes.
+            self.issue(spec, row, None, refusal)
+            return False
         if "board" in values:
             board = Board.objects.filter(name=values["board"]).first()
             self.board = self.put(

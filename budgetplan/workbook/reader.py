@@ -27,6 +27,7 @@ from budgetplan.formatting import format_decimal
 
 from . import layout
 from .issues import Issue
+from .stamp import SHEET as STAMP_SHEET, Stamp, read_stamp
 
 MAX_UPLOAD_BYTES = 10 * 1024 * 1024
 MAX_UNPACKED_BYTES = 200 * 1024 * 1024
@@ -61,6 +62,7 @@ class ParsedBook:
     sheets: dict[str, ParsedSheet] = field(default_factory=dict)
     issues: list[Issue] = field(default_factory=list)
     readable: bool = False  # False when the file itself could not be opened
+    stamp: Stamp | None = None  # what the workbook was exported from (budgetplan.workbook.stamp)
 
     def rows(self, spec: layout.Sheet) -> list[ParsedRow]:
         return self.sheets[spec.name].rows
@@ -417,8 +419,10 @@ def read_workbook(source) -> ParsedBook:
             ))
             return book
         book.readable = True
+        book.stamp = read_stamp(workbook)
         unknown = [name for name in workbook.sheetnames
-                   if name.strip().casefold() not in {e.casefold() for e in expected}]
+                   if name.strip().casefold() not in {e.casefold() for e in expected}
+                   and name.strip().casefold() != STAMP_SHEET.casefold()]
         for spec in layout.SHEETS:
             name = present.get(spec.name.casefold())
             if name is None:

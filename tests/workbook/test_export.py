@@ -29,7 +29,8 @@ def validations(sheet) -> dict[str, str]:
 
 
 def test_one_sheet_per_part_with_bold_frozen_headers(book):
-    assert book.sheetnames == [spec.name for spec in SHEETS] + ["Läs mig"]
+    assert book.sheetnames == [spec.name for spec in SHEETS] + ["Läs mig", "Metadata"]
+    assert book["Metadata"].sheet_state == "hidden"  # what it was exported from, for the import
     for spec in SHEETS:
         sheet = book[spec.name]
         assert [cell.value for cell in sheet[1]] == [c.header for c in spec.columns], spec.name
