@@ -157,7 +157,7 @@ def ensure_changeable(instance: models.Model, cases: Iterable[Case], *, deleting
     if any(case.status == Case.Status.DECIDED for case in cases):
         if not (isinstance(instance, Case) and instance.pk == moving and not deleting):
             raise ValidationError(DECIDED_MESSAGE, code="case_decided")
-    if isinstance(instance, Case) and not deleting and instance.pk != moving:
+    if isinstance(instance, Case) and not deleting and (moving is None or instance.pk != moving):
         _ensure_status_unchanged(instance, {case.pk: case for case in cases})
 
 
