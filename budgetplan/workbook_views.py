@@ -15,11 +15,13 @@ from django.contrib.admin.views.decorators import staff_member_required
 from django.contrib.auth import get_permission_codename
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
-from django.http import HttpResponse
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
+from . import permissions
 from .formatting import format_decimal
 from .models import Case
 from .workbook import MAX_UPLOAD_BYTES, Issue, export_case_workbook, import_workbook, workbook_filename
@@ -33,8 +35,16 @@ ACTION_WORDS = {CREATE: "skapa", UPDATE: "ändra", DELETE: "ta bort"}
 
 
 def case_workbook(request, pk: int):
-    """The whole case as an .xlsx workbook, as `manage.py export_workbook` writes it."""
+    """The whole case as an .xlsx workbook, as `manage.py export_workbook` writes it.
+
+    Anyone may download a decided case's; before the decision only its board's clerks (and
+    administrators), and a reader who may not see the case gets the 404 of a missing one.
+    """
     case = get_object_or_404(Case.objects.select_related("board"), pk=pk)
+    if not permissions.can_view_case(request.user, case):
+        raise Http404("Ärendet finns inte.")
+    if not permissions.can_export_case(request.user, case):
+        raise PermissionDenied("Bara nämndsekreteraren kan ladda ner ett ärende som inte är beslutat.")
     response = HttpResponse(export_case_workbook(case), content_type=XLSX_TYPE)
     response["Content-Disposition"] = f'attachment; filename="{workbook_filename(case)}"'
     return response

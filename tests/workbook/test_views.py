@@ -40,7 +40,9 @@ def editor(reference_case):
     return client
 
 
-def test_download_the_case_workbook(reference_case, client):
+def test_download_the_case_workbook(reference_case, admin_client):
+    # A draft's workbook is its board's clerks' (and administrators'): see test_permission_matrix.
+    client = admin_client
     response = client.get(f"/arenden/{reference_case.pk}/arbetsbok.xlsx")
     assert response.status_code == 200
     assert response["Content-Type"] == (
