@@ -1,0 +1,167 @@
+"""The case's change log: what changed beneath the case, when, by whom, from what to what."""
+import re
+from decimal import Decimal
+
+import pytest
+from django.contrib.auth.models import User
+from django.urls import reverse
+
+from budgetplan.services import record_delete, record_save
+from tests import factories
+from tests.budgetplan.roles import client_for, decide, user_with
+
+pytestmark = pytest.mark.django_db
+
+NBSP = "\u00a0"
+
+
+@pytest.fixture
+def anna():
+    return User.objects.create_superuser("anna", first_name="Anna", last_name="Andersson")
+
+
+@pytest.fixture
+def frame():
+    return factories.FinancialFrameFactory(case__title="Budget 2012")
+
+
+def changes_url(case) -> str:
+    return reverse("cases:changes", args=[case.pk])
+
+
+def rows(page: str) -> list[str]:
+    """The table rows of the log as text, newest first."""
+    body = page.split("<tbody>", 1)[1].split("</tbody>", 1)[0]
+    return [re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", row)).strip()
+            for row in body.split("</tr>") if "<td" in row]
+
+
+def test_a_change_shows_when_who_which_record_and_old_and_new_values(frame, anna):
+    row = factories.OperatingBudgetRowFactory(frame=frame, department="Kansli", costs=Decimal("10.0"))
+    row.costs = Decimal("12.5")
+    row.department = "Kansliet"
+    record_save(instance=row, user=anna)
+
+    response = client_for(anna).get(changes_url(frame.case))
+
+    assert response.status_code == 200
+    newest, created = rows(response.content.decode())[:2]
+    assert "Anna Andersson" in newest
+    assert "Rad i driftbudgeten Kansliet" in newest and " ändrad " in f" {newest} "
+    assert "avdelning: Kansli → Kansliet" in newest
+    assert "kostnader: 10,0 → 12,5" in newest
+    assert re.match(r"\d{4}-\d\d-\d\d \d\d:\d\d ", newest)
+    assert "Rad i driftbudgeten Kansli skapad" in created
+
+
+def test_deleted_rows_and_shared_council_goals_the_plan_takes_are_listed(frame, anna):
+    case = frame.case
+    row = factories.OperatingBudgetRowFactory(frame=frame, department="Valnämnden")
+    record_delete(instance=row, user=anna)
+    taken = factories.PlanCouncilGoalFactory(case=case).council_goal
+    not_taken = factories.CouncilGoalFactory(strategic_goal=taken.strategic_goal, number=9)
+    taken.title, not_taken.title = "Ett mål som planen tar", "Ett mål som planen inte tar"
+    record_save(instance=taken, user=anna)
+    record_save(instance=not_taken, user=anna)
+
+    page = client_for(anna).get(changes_url(case)).content.decode()
+
+    assert any("Rad i driftbudgeten Valnämnden borttagen" in row for row in rows(page))
+    assert "→ Ett mål som planen tar" in page
+    assert "Ett mål som planen inte tar" not in page
+    # another board's plan does not list this plan's rows
+    other = factories.FinancialFrameFactory().case
+    assert "Valnämnden" not in client_for(anna).get(changes_url(other)).content.decode()
+
+
+def test_related_records_are_named_not_numbered(frame, anna):
+    case = frame.case
+    first, second = factories.CouncilGoalFactory(title="Första målet"), factories.CouncilGoalFactory(
+        title="Andra målet")
+    goal = factories.BoardGoalFactory(case=case, council_goal=first, title="Nämndens mål")
+    goal.council_goal = second
+    record_save(instance=goal, user=anna)
+
+    page = client_for(anna).get(changes_url(case)).content.decode()
+
+    assert re.search(r"KF:s mål: \d{4} – \d+\.\d+ Första målet → \d{4} – \d+\.\d+ Andra målet", page)
+
+
+def test_a_draft_log_is_read_only_by_those_who_may_read_the_draft(frame):
+    case = frame.case
+    url = changes_url(case)
+    assert client_for(None).get(url).status_code == 404
+    assert client_for(user_with("reader", factories.BoardFactory())).get(url).status_code == 404
+    assert client_for(user_with("reader", case.board)).get(url).status_code == 200
+
+
+def test_a_decided_case_log_is_public():
+    case = factories.RegistryNumberFactory().case
+    decide(case)
+    page = client_for(None).get(changes_url(case)).content.decode()
+    assert "Ärende" in page and "Beslutat" in page
+
+
+def test_the_case_page_links_to_its_log(frame, anna):
+    page = client_for(anna).get(reverse("cases:detail", args=[frame.case.pk])).content.decode()
+    assert f'href="{changes_url(frame.case)}"' in page
+
+
+def _edit_many(frame, user, count: int) -> None:
+    """`count` changes across the kinds of records a plan holds, with related records to name."""
+    case = frame.case
+    council_goal = factories.PlanCouncilGoalFactory(case=case).council_goal
+    other_goal = factories.CouncilGoalFactory(strategic_goal=council_goal.strategic_goal)
+    for n in range(count):
+        row = factories.OperatingBudgetRowFactory(frame=frame)
+        row.costs += 1
+        record_save(instance=row, user=user)
+        goal = factories.BoardGoalFactory(case=case, council_goal=council_goal)
+        goal.title, goal.council_goal = f"Mål {n}", other_goal  # a related record to name
+        record_save(instance=goal, user=user)
+        point = factories.DecisionPointFactory(case=case)
+        record_delete(instance=point, user=user)
+        indicator = factories.IndicatorFactory(council_goal=council_goal)
+        factories.PlanIndicatorFactory(case=case, indicator=indicator)
+        reservation = factories.ReservationFactory(case=case)
+        reservation.text = f"Text {n}"
+        record_save(instance=reservation, user=user)
+
+
+def test_the_log_reads_as_many_queries_for_a_long_history_as_for_a_short(
+    frame, anna, django_assert_num_queries,
+):
+    client = client_for(anna)
+    _edit_many(frame, anna, 1)
+    client.get(changes_url(frame.case))  # the session and the user are read as on any page
+    small = frame.case
+    # session, user, the case's status and board, the case, a query per historical model (25),
+    # the council goals the changes name
+    with django_assert_num_queries(30) as captured:
+        client.get(changes_url(frame.case))
+
+    big = factories.FinancialFrameFactory(case__board=frame.case.board)
+    _edit_many(big, anna, 15)
+    with django_assert_num_queries(len(captured.captured_queries)):
+        response = client.get(changes_url(big.case))
+    assert len(rows(response.content.decode())) > len(rows(client.get(changes_url(small)).content.decode()))
+
+
+def test_the_log_is_paged_newest_first(frame, anna):
+    row = factories.OperatingBudgetRowFactory(frame=frame, costs=Decimal("0.0"))
+    for _ in range(120):
+        row.costs += 1
+        record_save(instance=row, user=anna)
+    client = client_for(anna)
+
+    first = client.get(changes_url(frame.case)).content.decode()
+    second = client.get(changes_url(frame.case) + "?sida=2").content.decode()
+
+    assert len(rows(first)) == 100
+    assert "kostnader: 119,0 → 120,0" in rows(first)[0]
+    assert "Sida 1 av 2" in first and 'href="?sida=2"' in first
+    assert "kostnader: 20,0 → 21,0" in rows(first)[-1]
+    older = rows(second)
+    assert "kostnader: 19,0 → 20,0" in older[0]
+    assert [row for row in older if "kostnader: 0,0 → 1,0" in row]
+    assert "Ärende" in older[-1] and older[-1].endswith("skapad")  # the oldest: the case itself
