@@ -9,6 +9,7 @@ import datetime
 import re
 from decimal import Decimal, InvalidOperation
 
+from django.core.exceptions import PermissionDenied, ValidationError
 from import_export import resources
 from import_export.widgets import DateWidget, ForeignKeyWidget, Widget
 
@@ -53,11 +54,18 @@ class RecordResource(resources.ModelResource):
             return None
 
     def do_instance_save(self, instance, is_create):
-        record_save(instance=instance, user=getattr(self, "user", None))
+        try:
+            record_save(instance=instance, user=getattr(self, "user", None))
+        except PermissionDenied as error:
+            # shown on the row in the preview, like any other refusal
+            raise ValidationError(str(error) or "Du har inte behörighet att ändra detta.") from error
 
     def delete_instance(self, instance, row, **kwargs):
         self.before_delete_instance(instance, row, **kwargs)
-        record_delete(instance=instance, user=getattr(self, "user", None))
+        try:
+            record_delete(instance=instance, user=getattr(self, "user", None))
+        except PermissionDenied as error:
+            raise ValidationError(str(error) or "Du har inte behörighet att ta bort detta.") from error
         self.after_delete_instance(instance, row, **kwargs)
 
 

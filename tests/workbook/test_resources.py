@@ -130,3 +130,19 @@ def test_admin_offers_xlsx_and_csv_only(reference_case, admin_client):
     page = admin_client.get("/admin/goals/indicator/import/").content.decode()
     assert "xlsx" in page and "csv" in page
     assert "yaml" not in page and "json" not in page
+
+
+def test_per_table_export_escapes_formulas(reference_case, settings):
+    from import_export.formats.base_formats import XLSX
+    from openpyxl import load_workbook
+    import io
+
+    assert settings.IMPORT_EXPORT_ESCAPE_FORMULAE_ON_EXPORT is True
+    change = TurnoverChange.objects.filter(frame__case=reference_case).first()
+    change.description = '=HYPERLINK("http://example.com","Klicka")'
+    change.save()
+    dataset = TurnoverChangeResource().export(TurnoverChange.objects.filter(pk=change.pk))
+
+    sheet = load_workbook(io.BytesIO(XLSX().export_data(dataset))).active
+    cell = sheet["C2"]
+    assert cell.value == 'HYPERLINK("http://example.com","Klicka")' and cell.data_type == "s"
