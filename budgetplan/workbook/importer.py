@@ -24,7 +24,6 @@ from django.core.exceptions import (
     NON_FIELD_ERRORS, ObjectDoesNotExist, PermissionDenied, ValidationError,
 )
 from django.db import DatabaseError, models, transaction
-from django.db.models import Q
 
 from budgetplan.formatting import format_decimal
 from budgetplan.models import (
@@ -38,7 +37,7 @@ from finance.models import (
     FinancialFrame, Investment, MajorProject, OperatingBudgetRow, ResultUnit, TurnoverChange,
 )
 from goals.models import (
-    NUMERIC_KINDS, Activity, BoardGoal, CouncilGoal, Indicator, PlanCouncilGoal, PlanIndicator,
+    Activity, BoardGoal, CouncilGoal, Indicator, PlanCouncilGoal, PlanIndicator,
     PlanStrategicGoal, StrategicGoal, TargetKind,
 )
 from reservations.models import Party, Person, Reservation, ReservationPoint, Signatory
@@ -474,7 +473,7 @@ class _Importer:
                      {"number": "registry_numbers", "case": "registry_numbers"})
         self.schedule_deletes(
             90, [r for r in self._case_children(lambda: self.case.registry_numbers.all())
-                 if r.number not in numbers], lambda r: f"”{r.number}”")
+                 if r.number not in numbers], lambda r: f"”{r.number}”", spec)
         return True
 
     def case_parts(self) -> None:
@@ -500,12 +499,14 @@ class _Importer:
             rank=75,
         )
         self.dependent_sheet(layout.STATEMENT_SECTIONS, statement, layout.STATEMENT)
-        sections = {(s.order,): s for s in statement.sections.all()} if statement and statement.pk else {}
-        self.sync(
-            layout.STATEMENT_SECTIONS, StatementSection, sections,
-            lambda row: {"statement": statement, **{k: row.values[k] for k in ("order", "heading", "body")}},
-            label=lambda row: f"”{row.values['heading']}”", rank=70,
-        ) if statement else None
+        if statement is not None:
+            sections = {(s.order,): s for s in statement.sections.all()} if statement.pk else {}
+            self.sync(
+                layout.STATEMENT_SECTIONS, StatementSection, sections,
+                lambda row: {"statement": statement,
+                             **{k: row.values[k] for k in ("order", "heading", "body")}},
+                label=lambda row: f"”{row.values['heading']}”", rank=70,
+            )
         report = OfficialsReport.objects.filter(case=case).first() if case.pk else None
         report = self.single_record(
             layout.OFFICIALS_REPORT, OfficialsReport, report,
@@ -514,12 +515,13 @@ class _Importer:
             rank=75,
         )
         self.dependent_sheet(layout.RESPONSIBILITIES, report, layout.OFFICIALS_REPORT)
-        lines = {(r.order,): r for r in report.responsibilities.all()} if report and report.pk else {}
-        self.sync(
-            layout.RESPONSIBILITIES, Responsibility, lines,
-            lambda row: {"report": report, "order": row.values["order"], "text": row.values["text"]},
-            label=lambda row: f"{row.values['order']}", rank=70,
-        ) if report else None
+        if report is not None:
+            lines = {(r.order,): r for r in report.responsibilities.all()} if report.pk else {}
+            self.sync(
+                layout.RESPONSIBILITIES, Responsibility, lines,
+                lambda row: {"report": report, "order": row.values["order"], "text": row.values["text"]},
+                label=lambda row: f"{row.values['order']}", rank=70,
+            )
 
     def single_record(self, spec, model, existing, build, *, rank):
         row = self.single(spec)

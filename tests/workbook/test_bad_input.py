@@ -8,7 +8,7 @@ import pytest
 from openpyxl import Workbook
 
 from budgetplan.workbook import MAX_UPLOAD_BYTES, export_case_workbook, import_workbook
-from tests.workbook.helpers import database_state, edit, letter_of, row_where, set_cell
+from tests.workbook.helpers import database_state, edit, set_cell
 
 
 @pytest.fixture

@@ -1,6 +1,5 @@
 """The reference case out to a workbook and back: the same page, the same data, edits that land."""
 import io
-from decimal import Decimal
 
 import pytest
 from django.core.management import call_command
