@@ -166,11 +166,15 @@ class CaseAdmin(ServiceAdmin):
         for case in queryset:
             try:
                 service(case)
-            except (ValidationError, PermissionDenied) as error:
-                reason = " ".join(error.messages) if isinstance(error, ValidationError) else str(error)
-                self.message_user(request, f"{case.memo_number}: {reason}", messages.ERROR)
+            except ValidationError as error:
+                self._refused(request, case, " ".join(error.messages))
+            except PermissionDenied as error:
+                self._refused(request, case, str(error))
             else:
                 self.message_user(request, f"{case.memo_number} {done}.", messages.SUCCESS)
+
+    def _refused(self, request, case, reason: str):
+        self.message_user(request, f"{case.memo_number}: {reason}", messages.ERROR)
 
     @admin.display(description="beslut")
     def decision(self, obj):

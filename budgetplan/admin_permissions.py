@@ -1,4 +1,4 @@
-"""The roles of issue 5 in the admin: each user's lists, pages and choices hold their boards' records.
+"""The roles of issue 5 in the admin: a user's lists, pages and choices hold their boards' records.
 
 The model permissions the groups carry (migration 0003_create_roles) decide which pages a role
 sees at all; these mixins narrow that to the boards the user belongs to, using the same rules

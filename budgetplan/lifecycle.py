@@ -414,7 +414,9 @@ def case_new_version(*, case: Case, user) -> Case:
         """Copy rows of one model; `parents` maps a foreign key's attname to {old id: new id}."""
         copies = []
         for row in rows:
-            changes = {"case_id": new.pk} if hasattr(row, "case_id") and "case_id" not in parents else {}
+            changes = {}
+            if hasattr(row, "case_id") and "case_id" not in parents:
+                changes["case_id"] = new.pk
             for attname, mapping in parents.items():
                 old = getattr(row, attname)
                 changes[attname] = mapping.get(old, old) if old is not None else None
@@ -450,7 +452,9 @@ def case_new_version(*, case: Case, user) -> Case:
         indicator_id=board_indicators,
     )
 
-    frames = copy_all(finance.FinancialFrame, list(finance.FinancialFrame.objects.filter(case=case)))
+    frames = copy_all(
+        finance.FinancialFrame, list(finance.FinancialFrame.objects.filter(case=case)),
+    )
     for model in (finance.OperatingBudgetRow, finance.Investment, finance.ResultUnit,
                   finance.MajorProject, finance.TurnoverChange):
         copy_all(model, list(model.objects.filter(frame__case=case)), frame_id=frames)

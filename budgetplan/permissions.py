@@ -46,6 +46,7 @@ SHARED_ADMINISTRATORS_ONLY = (
     "aktiviteter, partier och personer."
 )
 BOARDS_ADMINISTRATORS_ONLY = "Bara administratörer kan ändra nämnder och vem som hör till dem."
+CLERKS_EXPORT_DRAFTS = "Bara nämndsekreteraren kan ladda ner ett ärende som inte är beslutat."
 CLERKS_MOVE_CASES = "Bara nämndsekreteraren för ärendets nämnd kan flytta ärendet vidare."
 
 

@@ -72,7 +72,7 @@ def case_changes(request, pk: int):
 def case_pdf(request, pk: int):
     case = _readable_case(request, pk)
     if not permissions.can_export_case(request.user, case):
-        raise PermissionDenied("Bara nämndsekreteraren kan ladda ner ett ärende som inte är beslutat.")
+        raise PermissionDenied(permissions.CLERKS_EXPORT_DRAFTS)
     # A decided case's PDF is the file stored at the decision, byte for byte; before that (and
     # for a case decided before PDFs were stored) it is rendered from the records as they are.
     stored = lifecycle.decided_pdf(case) if case.status == Case.Status.DECIDED else None

@@ -44,7 +44,7 @@ def case_workbook(request, pk: int):
     if not permissions.can_view_case(request.user, case):
         raise Http404("Ärendet finns inte.")
     if not permissions.can_export_case(request.user, case):
-        raise PermissionDenied("Bara nämndsekreteraren kan ladda ner ett ärende som inte är beslutat.")
+        raise PermissionDenied(permissions.CLERKS_EXPORT_DRAFTS)
     response = HttpResponse(export_case_workbook(case), content_type=XLSX_TYPE)
     response["Content-Disposition"] = f'attachment; filename="{workbook_filename(case)}"'
     return response
