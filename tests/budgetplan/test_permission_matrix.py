@@ -227,3 +227,14 @@ def test_the_index_lists_what_the_reader_may_see(client):
 
     assert decided.title in public and draft.title not in public and others_draft.title not in public
     assert decided.title in members and draft.title in members and others_draft.title not in members
+
+
+def test_the_page_offers_a_login_and_a_logged_in_reader_a_logout(client):
+    board = f.BoardFactory()
+    reader = client_for(user_with("reader", board))
+
+    public = client.get(reverse("cases:index")).content.decode()
+    members = reader.get(reverse("cases:index")).content.decode()
+
+    assert f'href="{reverse("admin:login")}?next=/"' in public
+    assert f'action="{reverse("admin:logout")}"' in members and "Logga ut" in members
