@@ -12,6 +12,7 @@ before they write, and a raw `QuerySet.update()` is the one path left to the dat
 Loading a fixture (`loaddata`, raw saves) restores a stored state and is not guarded.
 """
 import hashlib
+from collections import defaultdict
 from collections.abc import Iterable
 from contextlib import contextmanager
 from contextvars import ContextVar
@@ -227,6 +228,8 @@ def guard_many(*, instances: list[models.Model], user=None) -> dict[int, Validat
 
 def _case_ids_many(instances: list[models.Model]) -> list[set[int]]:
     model = type(instances[0])
+    if model in (goals.Indicator, goals.Activity):
+        return _goal_rows_case_ids_many(model, instances)
     path = ownership.CASE_ID_PATHS.get(model)
     if path is None or path == "pk":
         return [case_ids_touched(instance) for instance in instances]
@@ -245,6 +248,60 @@ def _case_ids_many(instances: list[models.Model]) -> list[set[int]]:
     stored = dict(model._base_manager.filter(pk__in=pks).values_list("pk", path)) if pks else {}
     return [
         {value for value in (current, stored.get(instance.pk)) if value is not None}
+        for instance, current in zip(instances, now)
+    ]
+
+
+def _goal_rows_case_ids_many(model, instances: list[models.Model]) -> list[set[int]]:
+    """_case_ids_now and _case_ids_stored for many indicators or activities in four queries.
+
+    A board's own row belongs to its board goal's case; a council indicator to the plans that
+    follow it; a council activity to its assigned board's plans that take its council goal.
+    Each row counts as it is about to be written and as it is stored.
+    """
+    is_activity = model is goals.Activity
+
+    def state(row) -> tuple:
+        return (row.pk, row.board_goal_id, row.council_goal_id,
+                row.assigned_board_id if is_activity else None)
+
+    pks = [instance.pk for instance in instances if instance.pk is not None]
+    fields = ["pk", "board_goal_id", "council_goal_id"] + (["assigned_board_id"] if is_activity else [])
+    stored = {}
+    if pks:
+        for values in model._base_manager.filter(pk__in=pks).values_list(*fields):
+            stored[values[0]] = tuple(values) if is_activity else (*values, None)
+    now = [state(instance) for instance in instances]
+    states = now + list(stored.values())
+
+    board_goal_case = dict(
+        goals.BoardGoal._base_manager.filter(pk__in={s[1] for s in states if s[1]})
+        .values_list("pk", "case_id")
+    )
+    council_cases: dict = defaultdict(set)
+    if is_activity:
+        plans = goals.PlanCouncilGoal.objects.filter(
+            council_goal_id__in={s[2] for s in states if not s[1] and s[2]},
+            case__board_id__in={s[3] for s in states if not s[1] and s[3]},
+        ).values_list("council_goal_id", "case__board_id", "case_id")
+        for goal_id, board_id, case_id in plans:
+            council_cases[(goal_id, board_id)].add(case_id)
+    else:
+        plans = goals.PlanIndicator.objects.filter(
+            indicator_id__in={s[0] for s in states if not s[1] and s[0]},
+        ).values_list("indicator_id", "case_id")
+        for indicator_id, case_id in plans:
+            council_cases[indicator_id].add(case_id)
+
+    def cases_of(s: tuple) -> set[int]:
+        if s[1]:
+            return {board_goal_case[s[1]]} if s[1] in board_goal_case else set()
+        if is_activity:
+            return set(council_cases.get((s[2], s[3]), ())) if s[2] and s[3] else set()
+        return set(council_cases.get(s[0], ())) if s[0] else set()
+
+    return [
+        cases_of(current) | (cases_of(stored[instance.pk]) if instance.pk in stored else set())
         for instance, current in zip(instances, now)
     ]
 
