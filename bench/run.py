@@ -13,10 +13,15 @@ default) and measures:
   median milliseconds and the query count of each.
 - pdf: the reference case and the ten-fold case rendered by WeasyPrint in this process; seconds,
   pages, and the process's peak resident memory during the large render.
-- import: bench/import_workbook.py (5 000 activities, 2 000 indicators), run as a subprocess.
-- load: the reference case page served by gunicorn (two workers, 127.0.0.1, a free port) under
-  wrk (-t2 -c16 -d10s); requests per second, p95 and errors. wrk is Debian's package: installed
-  with apt-get when missing and running as root, otherwise this part is skipped.
+- import: bench/import_workbook.py (5 000 activities, 2 000 indicators), run first, as a
+  subprocess with its own database.
+- load: the reference case, decided through its life (budgetplan.lifecycle) so the public reads
+  it, served by gunicorn (two workers, 127.0.0.1, a free port) under wrk (-t2 -c16 -d10s);
+  requests per second, p95 and errors. wrk is Debian's package: installed with apt-get when
+  missing and running as root, otherwise this part is skipped.
+
+The drafts are read by a logged-in administrator (drafts are not public), so their query counts
+include the session and the user.
 
 Each figure is printed as it is measured and written to the JSON file with the machine it ran on.
 The scratch database is dropped at the end unless --keep-db is given.
@@ -369,6 +374,9 @@ def bench_import() -> None:
     report("import_rows_per_s", int(float(re.sub(r"[,\s]", "", match.group(1)))), "rows/s")
     if seconds:
         report("import_s", float(seconds.group(1)), "s")
+    memory = re.search(r"peak resident memory of the process:\s+([\d.]+) MB", completed.stdout)
+    if memory:
+        report("import_peak_rss_mb", float(memory.group(1)), "MB")
     results["import_wall_s"] = round(time.perf_counter() - started, 1)
 
 
@@ -517,6 +525,15 @@ def bench_load(cases: dict, args) -> None:
             server.wait()
 
 
+def run_part(part: str, bench, args) -> None:
+    busy(part, args.quiet_wait)
+    try:
+        bench()
+    except Exception as error:  # noqa: BLE001 - one broken part must not hide the others
+        traceback.print_exc()
+        note(f"part '{part}' failed: {error.__class__.__name__}: {error}")
+
+
 def busy(part: str, wait: int) -> None:
     """Record how loaded the machine was as a part began: other work makes every figure slower.
 
@@ -593,21 +610,20 @@ def main() -> None:
         from django.db import connection, connections
         results["database"] = describe_database(connection)
         print(f"Database: {results['database']}")
-        cases = prepare_data(args, need_large=bool({"html", "pdf"} & set(parts)))
-        benches = {
-            "html": lambda: bench_html(cases, args, args.profile),
-            "pdf": lambda: bench_pdf(cases, args.profile),
-            "import": bench_import,
-            "load": lambda: bench_load(cases, args),
-        }
-        for part in PARTS:
-            if part in parts:
-                busy(part, args.quiet_wait)
-                try:
-                    benches[part]()
-                except Exception as error:  # noqa: BLE001 - one broken part must not hide the others
-                    traceback.print_exc()
-                    note(f"part '{part}' failed: {error.__class__.__name__}: {error}")
+        # The import runs first, in a subprocess of its own: a child inherits its parent's peak
+        # resident memory (Linux's ru_maxrss), which the city and the PDFs would inflate.
+        if "import" in parts:
+            run_part("import", bench_import, args)
+        if {"html", "pdf", "load"} & set(parts):
+            cases = prepare_data(args, need_large=bool({"html", "pdf"} & set(parts)))
+            benches = {
+                "html": lambda: bench_html(cases, args, args.profile),
+                "pdf": lambda: bench_pdf(cases, args.profile),
+                "load": lambda: bench_load(cases, args),
+            }
+            for part in ("html", "pdf", "load"):  # load last: it decides the reference case
+                if part in parts:
+                    run_part(part, benches[part], args)
         connections.close_all()
     finally:
         if args.keep_db:
