@@ -25,7 +25,7 @@ from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
-from django.db.models import Q
+from django.db.models import Q, Value
 
 from . import ownership
 from .models import Board, BoardMembership, Case, CaseTransition, DecidedDocument
@@ -83,10 +83,16 @@ def access(user) -> Access:
     if user.is_superuser:
         result = Access(True, frozenset(ROLES), frozenset())
     else:
-        roles = frozenset(user.groups.filter(name__in=ROLES).values_list("name", flat=True))
-        boards = frozenset(
-            BoardMembership.objects.filter(user=user).values_list("board_id", flat=True)
+        # Roles and boards in one query: every page a member reads pays for it.
+        groups = user.groups.filter(name__in=ROLES).values_list(
+            "name", Value(None, output_field=models.BigIntegerField()),
         )
+        memberships = BoardMembership.objects.filter(user=user).values_list(
+            Value("", output_field=models.CharField()), "board_id",
+        )
+        rows = list(groups.union(memberships, all=True))
+        roles = frozenset(name for name, board_id in rows if name)
+        boards = frozenset(board_id for name, board_id in rows if board_id is not None)
         result = Access(ADMINISTRATOR in roles, roles, boards)
     user._budgetplan_access = result
     return result

@@ -2,7 +2,7 @@
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Prefetch
+from django.db.models import Prefetch, prefetch_related_objects
 from django.http import Http404
 from django.utils.html import escape
 from django.utils.safestring import SafeString
@@ -128,25 +128,32 @@ class CaseDocument:
         return None
 
 
-def case_document(*, case_id: int) -> CaseDocument:
-    """The whole case, for the page and its exports; Http404 if there is no such case."""
-    case = (
-        Case.objects.filter(pk=case_id)
-        .select_related("board", "statement", "officials_report", "decided_document", "predecessor")
-        .prefetch_related(
-            Prefetch("registry_numbers", queryset=RegistryNumber.objects.order_by("order", "number")),
-            Prefetch("decision_points", queryset=DecisionPoint.objects.order_by("number")),
-            Prefetch("attachments", queryset=Attachment.objects.order_by("number")),
-            Prefetch("statement__sections", queryset=StatementSection.objects.order_by("order")),
-            Prefetch(
-                "officials_report__responsibilities",
-                queryset=Responsibility.objects.order_by("order"),
-            ),
-        )
-        .first()
-    )
+CASE_RELATIONS = ("board", "statement", "officials_report", "decided_document", "predecessor")
+CASE_PREFETCHES = (
+    Prefetch("registry_numbers", queryset=RegistryNumber.objects.order_by("order", "number")),
+    Prefetch("decision_points", queryset=DecisionPoint.objects.order_by("number")),
+    Prefetch("attachments", queryset=Attachment.objects.order_by("number")),
+    Prefetch("statement__sections", queryset=StatementSection.objects.order_by("order")),
+    Prefetch("officials_report__responsibilities", queryset=Responsibility.objects.order_by("order")),
+)
+
+
+def case_for_reading(*, case_id: int) -> Case | None:
+    """The case row with what its page header needs, read once: the view checks the reader's
+    permission on it and the page is built from the same object."""
+    return Case.objects.filter(pk=case_id).select_related(*CASE_RELATIONS).first()
+
+
+def case_document(*, case_id: int | None = None, case: Case | None = None) -> CaseDocument:
+    """The whole case, for the page and its exports; Http404 if there is no such case.
+
+    Give `case` when it was already read with case_for_reading, to save reading it twice.
+    """
     if case is None:
-        raise Http404("Ärendet finns inte.")
+        case = case_for_reading(case_id=case_id)
+        if case is None:
+            raise Http404("Ärendet finns inte.")
+    prefetch_related_objects([case], *CASE_PREFETCHES)
 
     statement = getattr(case, "statement", None)
     report = getattr(case, "officials_report", None)

@@ -7,7 +7,9 @@ import datetime
 import unicodedata
 from pathlib import PurePath
 
+from django.conf import settings
 from django.contrib import messages
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
@@ -21,8 +23,8 @@ from .models import Attachment, Case
 
 
 def _readable_case(request, pk: int) -> Case:
-    """The case's status and board, read first so a refused reader reads nothing else."""
-    case = Case.objects.only("pk", "status", "board_id").filter(pk=pk).first()
+    """The case row, read first so a refused reader reads nothing else."""
+    case = selectors.case_for_reading(case_id=pk)
     if case is None or not permissions.can_view_case(request.user, case):
         raise Http404("Ärendet finns inte.")
     return case
@@ -53,13 +55,36 @@ def case_actions(user, case: Case) -> dict:
 
 
 def case_detail(request, pk: int):
-    _readable_case(request, pk)
-    document = selectors.case_document(case_id=pk)
+    case = _readable_case(request, pk)
+    if _is_public_read_of_decided_case(request, case):
+        # The whole city reads decided cases, which never change: rendered once per process
+        # (per revision, so a case decided anew is read anew), then served from the cache.
+        key = f"case-page:{settings.CASE_PAGE_CACHE_VERSION}:{case.pk}:{case.revision}"
+        html = cache.get(key)
+        if html is None:
+            html = _render_case_detail(request, case)
+            cache.set(key, html, timeout=None)
+        return HttpResponse(html)
+    # Drafts change under their editors' hands: always rendered from the records as they are.
+    return HttpResponse(_render_case_detail(request, case))
+
+
+def _is_public_read_of_decided_case(request, case: Case) -> bool:
+    """The page the public sees is the same for everyone: no account, no forms, no query string."""
+    return (
+        case.status == Case.Status.DECIDED
+        and not request.user.is_authenticated
+        and not request.GET
+    )
+
+
+def _render_case_detail(request, case: Case) -> str:
+    document = selectors.case_document(case=case)
     context = {
         "actions": case_actions(request.user, document.case),
         "today": datetime.date.today().isoformat(),
     }
-    return HttpResponse(render_case_page(document, request=request, context=context))
+    return render_case_page(document, request=request, context=context)
 
 
 def case_changes(request, pk: int):
@@ -79,11 +104,25 @@ def case_pdf(request, pk: int):
     if stored is not None:
         filename, content = stored
     else:
-        document = selectors.case_document(case_id=pk)
-        filename, content = f"{document.file_stem}.pdf", EXPORTERS["pdf"](document)
+        filename, content = _rendered_pdf(case)
     response = HttpResponse(content, content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="{_ascii_filename(filename)}"'
     return response
+
+
+def _rendered_pdf(case: Case) -> tuple[str, bytes]:
+    """The PDF of the case as its records are now, rendered once per revision of the case.
+
+    Every write through the services counts a new revision, so an edited draft is rendered anew
+    on the next download; asking again for an unchanged one costs no second render.
+    """
+    key = f"case-pdf:{settings.CASE_PAGE_CACHE_VERSION}:{case.pk}:{case.revision}"
+    rendered = cache.get(key)
+    if rendered is None:
+        document = selectors.case_document(case=case)
+        rendered = (f"{document.file_stem}.pdf", EXPORTERS["pdf"](document))
+        cache.set(key, rendered, timeout=60 * 60)
+    return rendered
 
 
 def case_attachment(request, pk: int, number: int):

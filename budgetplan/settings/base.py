@@ -132,3 +132,15 @@ FIXTURE_DIRS = [BASE_DIR / "fixtures"]
 LOGIN_URL = "admin:login"
 
 IMPORT_EXPORT_ESCAPE_FORMULAE_ON_EXPORT = True
+
+# Decided cases' public pages are rendered once per process and served from this cache; a
+# deployment that changes templates or styles raises CASE_PAGE_CACHE_VERSION (or restarts, for
+# the per-process default) so no page of the old look is served.
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "budgetplan",
+        "OPTIONS": {"MAX_ENTRIES": 200},
+    }
+}
+CASE_PAGE_CACHE_VERSION = os.environ.get("BUDGETPLAN_CASE_PAGE_CACHE_VERSION", "1")

@@ -14,9 +14,9 @@ from tests.budgetplan.plan_builder import build_plan
 NBSP = "\u00a0"
 # The case page's queries: the case and its parts (6), the goal tree (7), the budget (6) and the
 # reservations (3). The number is the same whatever the size of the plan. A draft is read logged
-# in (these tests read as an administrator): the session and the user (2), and the case's status
-# and board for the permission check (1).
-CASE_PAGE_QUERIES = 25
+# in (these tests read as an administrator): the session and the user (2). The permission check
+# reads the same case row the page is built from.
+CASE_PAGE_QUERIES = 24
 
 
 def page(client, case) -> str:

@@ -1,5 +1,5 @@
-"""The case page reads a ten-fold plan in as many queries as the reference case, and at most 25
-(28 with the session, the user and the permission check of the logged-in reader of a draft)."""
+"""The case page reads a ten-fold plan in as many queries as the reference case, and at most 25,
+counting the session and the user of the logged-in reader of a draft."""
 import pytest
 from django.urls import reverse
 
@@ -8,7 +8,7 @@ from budgetplan.synthetic import generate_city
 
 pytestmark = pytest.mark.django_db
 
-MAX_CASE_PAGE_QUERIES = 28
+MAX_CASE_PAGE_QUERIES = 25
 
 
 def page(client, case) -> str:

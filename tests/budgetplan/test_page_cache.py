@@ -1,0 +1,95 @@
+"""Decided cases are rendered once and served from the cache; drafts are never served stale."""
+import datetime
+from decimal import Decimal
+
+import pytest
+from django.contrib.auth.models import Group
+from django.core.cache import cache
+from django.urls import reverse
+
+from budgetplan import permissions
+from budgetplan.models import BoardMembership, Case
+from budgetplan.services import record_save
+from finance.models import OperatingBudgetRow
+
+pytestmark = pytest.mark.django_db
+NBSP = "\u00a0"
+
+
+@pytest.fixture(autouse=True)
+def empty_cache():
+    cache.clear()
+    yield
+    cache.clear()
+
+
+def decide(case: Case) -> None:
+    # Straight to the database: this test is about reading a decided case, not deciding one
+    # (tests/budgetplan/test_lifecycle.py covers the transition and its stored PDF).
+    Case.objects.filter(pk=case.pk).update(
+        status=Case.Status.DECIDED, decided_on=datetime.date(2012, 1, 25),
+    )
+
+
+def test_decided_case_page_is_rendered_once_then_served_in_one_query(
+    client, reference_case, django_assert_num_queries, django_assert_max_num_queries,
+):
+    decide(reference_case)
+    url = reverse("cases:detail", args=[reference_case.pk])
+    with django_assert_max_num_queries(25):
+        first = client.get(url)
+    with django_assert_num_queries(1):
+        second = client.get(url)
+    assert second.status_code == 200
+    assert second.content == first.content
+    assert f"1{NBSP}301,4" in second.content.decode()
+
+
+def test_a_logged_in_reader_gets_the_page_rendered_for_them(admin_client, reference_case):
+    decide(reference_case)
+    url = reverse("cases:detail", args=[reference_case.pk])
+    admin_client.get(url)
+    page = admin_client.get(url).content.decode()
+    assert "Logga ut" in page
+
+
+def test_an_edited_draft_shows_the_change_on_the_next_request(admin_client, reference_case):
+    url = reverse("cases:detail", args=[reference_case.pk])
+    assert f"1{NBSP}301,4" in admin_client.get(url).content.decode()
+    row = OperatingBudgetRow.objects.get(frame__case=reference_case, department="Stadsledning")
+    row.costs = Decimal("66.1")
+    record_save(instance=row)
+    page = admin_client.get(url).content.decode()
+    assert f"1{NBSP}311,4" in page
+    assert f"1{NBSP}358,0" in page
+
+
+def test_a_board_member_reads_a_draft_in_at_most_25_queries(
+    client, reference_case, django_user_model, django_assert_max_num_queries,
+):
+    clerk = django_user_model.objects.create_user("sekreterare", password="x-lösen-123")
+    clerk.groups.add(Group.objects.get(name=permissions.CLERK))
+    BoardMembership.objects.create(user=clerk, board=reference_case.board)
+    client.force_login(clerk)
+    with django_assert_max_num_queries(25):
+        response = client.get(reverse("cases:detail", args=[reference_case.pk]))
+    assert response.status_code == 200
+    assert "Ärendets gång" in response.content.decode()
+
+
+def test_a_draft_pdf_is_rendered_once_per_revision(admin_client, reference_case, monkeypatch):
+    from budgetplan import exports
+
+    renders = []
+    monkeypatch.setitem(
+        exports.EXPORTERS, "pdf", lambda document: renders.append(document) or b"%PDF-1.7 test",
+    )
+    url = reverse("cases:pdf", args=[reference_case.pk])
+    admin_client.get(url)
+    admin_client.get(url)
+    assert len(renders) == 1
+    row = OperatingBudgetRow.objects.get(frame__case=reference_case, department="Stadsledning")
+    row.costs = Decimal("66.1")
+    record_save(instance=row)
+    admin_client.get(url)
+    assert len(renders) == 2
