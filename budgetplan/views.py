@@ -55,27 +55,24 @@ def case_actions(user, case: Case) -> dict:
 
 
 def case_detail(request, pk: int):
+    public_read = not request.user.is_authenticated and not request.GET
+    if public_read:
+        # The whole city reads decided cases, and a decided case never changes again (nor is it
+        # deleted): its public page is rendered once per process and then served from the cache
+        # without touching the database. Only decided cases' pages are ever put there.
+        html = cache.get(_public_page_key(pk))
+        if html is not None:
+            return HttpResponse(html)
     case = _readable_case(request, pk)
-    if _is_public_read_of_decided_case(request, case):
-        # The whole city reads decided cases, which never change: rendered once per process
-        # (per revision, so a case decided anew is read anew), then served from the cache.
-        key = f"case-page:{settings.CASE_PAGE_CACHE_VERSION}:{case.pk}:{case.revision}"
-        html = cache.get(key)
-        if html is None:
-            html = _render_case_detail(request, case)
-            cache.set(key, html, timeout=None)
-        return HttpResponse(html)
+    html = _render_case_detail(request, case)
+    if public_read and case.status == Case.Status.DECIDED:
+        cache.set(_public_page_key(pk), html, timeout=None)
     # Drafts change under their editors' hands: always rendered from the records as they are.
-    return HttpResponse(_render_case_detail(request, case))
+    return HttpResponse(html)
 
 
-def _is_public_read_of_decided_case(request, case: Case) -> bool:
-    """The page the public sees is the same for everyone: no account, no forms, no query string."""
-    return (
-        case.status == Case.Status.DECIDED
-        and not request.user.is_authenticated
-        and not request.GET
-    )
+def _public_page_key(pk: int) -> str:
+    return f"case-page:{settings.CASE_PAGE_CACHE_VERSION}:{pk}"
 
 
 def _render_case_detail(request, case: Case) -> str:
