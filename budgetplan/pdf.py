@@ -7,9 +7,13 @@ attachments to be embedded later. WeasyPrint writes the PDF/A markers (XMP, outp
 embedded fonts) but does not validate; tests read the PDF back to check what it claims.
 """
 import datetime
+import fcntl
 import mimetypes
 import os
-import threading
+import tempfile
+import time
+from contextlib import contextmanager
+from pathlib import Path
 from urllib.parse import unquote, urlparse
 
 from django.conf import settings
@@ -17,9 +21,45 @@ from django.contrib.staticfiles import finders
 from django.template.loader import render_to_string
 
 PDF_VARIANT = "pdf/a-3a"
-# WeasyPrint is CPU-bound: one render per core at a time keeps a burst of requests from
-# starving the web workers and from multiplying memory use.
-_render_slots = threading.BoundedSemaphore(max(1, os.cpu_count() or 1))
+# How long a request waits for a free render slot before it is told to come back later.
+RENDER_WAIT_SECONDS = 20
+
+
+class PdfBusy(Exception):
+    """Every render slot stayed taken for RENDER_WAIT_SECONDS."""
+
+
+@contextmanager
+def render_slot(*, wait_seconds: float | None = None):
+    """Hold one of as many render slots as the machine has cores, across all worker processes.
+
+    WeasyPrint is CPU-bound and takes hundreds of megabytes for a large case: one render per
+    core at a time keeps a burst of PDF requests from starving the page requests and from
+    multiplying memory. The slots are file locks, so gunicorn's separate worker processes share
+    them; a lock held by a process that dies is released by the kernel.
+    """
+    directory = Path(getattr(settings, "PDF_RENDER_LOCK_DIR", "") or tempfile.gettempdir())
+    directory = directory / "budgetplan-pdf-slots"
+    directory.mkdir(parents=True, exist_ok=True)
+    slots = max(1, os.cpu_count() or 1)
+    deadline = time.monotonic() + (RENDER_WAIT_SECONDS if wait_seconds is None else wait_seconds)
+    while True:
+        for slot in range(slots):
+            handle = open(directory / f"slot-{slot}.lock", "a+b")  # noqa: SIM115 - held below
+            try:
+                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                handle.close()
+                continue
+            try:
+                yield
+            finally:
+                fcntl.flock(handle, fcntl.LOCK_UN)
+                handle.close()
+            return
+        if time.monotonic() >= deadline:
+            raise PdfBusy
+        time.sleep(0.1)
 
 
 def static_url_fetcher():
@@ -62,7 +102,7 @@ def render_case_pdf(document) -> bytes:
     from weasyprint import HTML
 
     html = render_case_html_for_pdf(document)
-    with _render_slots:
+    with render_slot():
         return HTML(
             string=html, base_url="file:///", url_fetcher=static_url_fetcher(),
         ).write_pdf(pdf_variant=PDF_VARIANT, pdf_identifier=False)

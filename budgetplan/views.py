@@ -20,6 +20,7 @@ from . import changelog, lifecycle, permissions, selectors
 from .attachments import content_type_for
 from .exports import EXPORTERS, render_case_page
 from .models import Attachment, Case
+from .pdf import PdfBusy
 
 
 def _readable_case(request, pk: int) -> Case:
@@ -101,7 +102,15 @@ def case_pdf(request, pk: int):
     if stored is not None:
         filename, content = stored
     else:
-        filename, content = _rendered_pdf(case)
+        try:
+            filename, content = _rendered_pdf(case)
+        except PdfBusy:
+            response = HttpResponse(
+                "Många PDF:er skapas just nu. Försök igen om en stund.",
+                status=503, content_type="text/plain; charset=utf-8",
+            )
+            response["Retry-After"] = "10"
+            return response
     response = HttpResponse(content, content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="{_ascii_filename(filename)}"'
     return response

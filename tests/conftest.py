@@ -3,6 +3,17 @@ import pytest
 from django.core.management import call_command
 
 
+@pytest.fixture(autouse=True)
+def empty_cache():
+    """Each test starts with an empty cache: rows loaded anew keep their ids, so a page or PDF
+    cached by an earlier test would otherwise answer for this one's data."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
 @pytest.fixture
 def reference_case(db):
     """The complete reference case PM 2012:3 RI, loaded from fixtures/reference_2012.json."""

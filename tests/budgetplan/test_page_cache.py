@@ -4,7 +4,6 @@ from decimal import Decimal
 
 import pytest
 from django.contrib.auth.models import Group
-from django.core.cache import cache
 from django.urls import reverse
 
 from budgetplan import permissions
@@ -14,13 +13,6 @@ from finance.models import OperatingBudgetRow
 
 pytestmark = pytest.mark.django_db
 NBSP = "\u00a0"
-
-
-@pytest.fixture(autouse=True)
-def empty_cache():
-    cache.clear()
-    yield
-    cache.clear()
 
 
 def decide(case: Case) -> None:

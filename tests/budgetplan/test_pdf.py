@@ -141,3 +141,25 @@ def test_export_case_writes_the_pdf(reference_case, tmp_path):
     call_command("export_case", "112-2321/2011", "--format", "pdf", "--output", str(output))
     reader = PdfReader(output)
     assert "PM 2012:3 RI" in reader.pages[0].extract_text()
+
+
+def test_renders_wait_for_a_free_slot_and_a_full_house_answers_503(
+    admin_client, reference_case, monkeypatch, tmp_path, settings,
+):
+    from budgetplan import pdf
+
+    settings.PDF_RENDER_LOCK_DIR = str(tmp_path)
+    monkeypatch.setattr(pdf.os, "cpu_count", lambda: 1)
+    with pdf.render_slot():
+        # Another worker process would see the same lock file taken; so does a second holder here.
+        with pytest.raises(pdf.PdfBusy):
+            with pdf.render_slot(wait_seconds=0.3):
+                pass
+        monkeypatch.setattr(pdf, "RENDER_WAIT_SECONDS", 0.3)
+        response = admin_client.get(f"/arenden/{reference_case.pk}/pdf/")
+    assert response.status_code == 503
+    assert response["Retry-After"] == "10"
+    assert "Försök igen om en stund" in response.content.decode()
+    # Once the slot is free again the PDF is rendered.
+    with pdf.render_slot(wait_seconds=0.3):
+        pass
