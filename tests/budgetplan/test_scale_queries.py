@@ -48,3 +48,22 @@ def test_ten_fold_case_page_takes_as_many_queries_as_the_reference(
     budget_table = large_html.split('class="data-table budget-table"')[1].split("</table>")[0]
     # One header row, the "Driftverksamhet" group row, 140 departments and the total.
     assert budget_table.count("<tr") == 143
+
+
+def test_a_board_member_reads_both_sizes_in_the_same_number_of_queries(
+    client, reference_case, large_case, django_user_model, django_assert_num_queries,
+):
+    from django.contrib.auth.models import Group
+
+    from budgetplan import permissions
+    from budgetplan.models import BoardMembership
+
+    reader = django_user_model.objects.create_user("politiker", password="x-lösen-123")
+    reader.groups.add(Group.objects.get(name=permissions.READER))
+    BoardMembership.objects.create(user=reader, board=reference_case.board)
+    BoardMembership.objects.create(user=reader, board=large_case.board)
+    client.force_login(reader)
+    with django_assert_num_queries(MAX_CASE_PAGE_QUERIES):
+        page(client, reference_case)
+    with django_assert_num_queries(MAX_CASE_PAGE_QUERIES):
+        page(client, large_case)
