@@ -84,10 +84,12 @@ def access(user) -> Access:
         result = Access(True, frozenset(ROLES), frozenset())
     else:
         # Roles and boards in one query: every page a member reads pays for it.
-        groups = user.groups.filter(name__in=ROLES).values_list(
+        groups = user.groups.filter(name__in=ROLES).order_by().values_list(
             "name", Value(None, output_field=models.BigIntegerField()),
         )
-        memberships = BoardMembership.objects.filter(user=user).values_list(
+        # No ORDER BY in either part (BoardMembership orders by board name): SQLite refuses
+        # one inside a compound statement.
+        memberships = BoardMembership.objects.filter(user=user).order_by().values_list(
             Value("", output_field=models.CharField()), "board_id",
         )
         rows = list(groups.union(memberships, all=True))
