@@ -12,4 +12,6 @@ export DJANGO_SETTINGS_MODULE=budgetplan.settings.local
 .venv/bin/python manage.py migrate --no-input
 .venv/bin/python manage.py loaddata reference_2012
 .venv/bin/python manage.py create_demo_login
-exec .venv/bin/python manage.py runserver "${BUDGETPLAN_ADDR:-127.0.0.1:8000}"
+addr="${BUDGETPLAN_ADDR:-127.0.0.1:8000}"
+echo "Budgetplan: http://$addr/ (administrationen: http://$addr/admin/)"
+exec .venv/bin/python manage.py runserver "$addr"

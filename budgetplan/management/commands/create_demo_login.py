@@ -21,4 +21,4 @@ class Command(BaseCommand):
         self.stdout.write(
             self.style.SUCCESS(f"Demoinloggning: användarnamn {username}, lösenord {password}")
         )
-        self.stdout.write("Logga in på http://127.0.0.1:8000/admin/")
+        self.stdout.write("Logga in via ”Logga in” på startsidan eller på /admin/.")
