@@ -295,7 +295,7 @@ def _write_sheet(workbook: Workbook, spec: layout.Sheet, data: CaseData) -> None
 
 
 def _write_readme(workbook: Workbook) -> None:
-    worksheet = workbook.create_sheet("Läs mig")
+    worksheet = workbook.create_sheet(layout.README_SHEET)
     lines = [
         ("Arbetsbok från Budgetplan", ""),
         ("Ändra i bladen och läs in arbetsboken igen: ärendet hittas med sitt Dnr. Det som inte "

@@ -11,6 +11,8 @@ from goals.models import Periodicity, TargetKind, Unit
 from reservations.models import Person
 
 YES, NO = "Ja", "Nej"
+# The export's sheet of instructions for people; the import never reads it.
+README_SHEET = "Läs mig"
 
 # Column kinds: how a value is written and parsed.
 TEXT = "text"          # a line of text

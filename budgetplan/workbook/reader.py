@@ -420,9 +420,10 @@ def read_workbook(source) -> ParsedBook:
             return book
         book.readable = True
         book.stamp = read_stamp(workbook)
-        unknown = [name for name in workbook.sheetnames
-                   if name.strip().casefold() not in {e.casefold() for e in expected}
-                   and name.strip().casefold() != STAMP_SHEET.casefold()]
+        # Sheets the layout does not know, as hints for a renamed one; the export's own
+        # instructions and stamp are never such a sheet.
+        own = {e.casefold() for e in (*expected, layout.README_SHEET, STAMP_SHEET)}
+        unknown = [name for name in workbook.sheetnames if name.strip().casefold() not in own]
         for spec in layout.SHEETS:
             name = present.get(spec.name.casefold())
             if name is None:

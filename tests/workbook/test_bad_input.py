@@ -77,14 +77,12 @@ def test_an_empty_case_sheet(workbook):
 
 def test_a_missing_sheet(workbook):
     refused(edit(workbook, lambda book: book.remove(book["Driftbudget"])),
-            "Bladet Driftbudget: Bladet ”Driftbudget” saknas i arbetsboken. Arbetsboken har "
-            "bladet ”Läs mig”; har det bytt namn?")
+            "Bladet Driftbudget: Bladet ”Driftbudget” saknas i arbetsboken.")
 
 
 def test_a_renamed_sheet(workbook):
     def rename(book):
         book["Driftbudget"].title = "Drift"
-        book.remove(book["Läs mig"])
 
     refused(edit(workbook, rename),
             "Bladet Driftbudget: Bladet ”Driftbudget” saknas i arbetsboken. Arbetsboken har "
