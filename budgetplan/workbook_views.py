@@ -24,7 +24,9 @@ from django.views.decorators.http import require_http_methods
 from . import permissions
 from .formatting import format_decimal
 from .models import Case
-from .workbook import MAX_UPLOAD_BYTES, Issue, export_case_workbook, import_workbook, workbook_filename
+from .workbook import (
+    MAX_UPLOAD_BYTES, Issue, WorkbookError, export_case_workbook, import_workbook, workbook_filename,
+)
 from .workbook.importer import CREATE, DELETE, UPDATE, ImportReport
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -45,7 +47,16 @@ def case_workbook(request, pk: int):
         raise Http404("Ärendet finns inte.")
     if not permissions.can_export_case(request.user, case):
         raise PermissionDenied(permissions.CLERKS_EXPORT_DRAFTS)
-    response = HttpResponse(export_case_workbook(case), content_type=XLSX_TYPE)
+    try:
+        content = export_case_workbook(case)
+    except WorkbookError as error:
+        # The case holds what no workbook can carry (a text over Excel's cell limit, goals of
+        # another year): say so, as `manage.py export_workbook` does, rather than fail with 500.
+        return HttpResponse(
+            f"Arbetsboken kan inte skapas: {error}", status=409,
+            content_type="text/plain; charset=utf-8",
+        )
+    response = HttpResponse(content, content_type=XLSX_TYPE)
     response["Content-Disposition"] = f'attachment; filename="{workbook_filename(case)}"'
     return response
 

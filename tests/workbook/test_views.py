@@ -7,7 +7,7 @@ from django.contrib.auth.models import Group, Permission, User
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
-from budgetplan.models import BoardMembership, Case
+from budgetplan.models import BoardMembership, Case, DecisionPoint
 from budgetplan.workbook.importer import CREATE, DELETE, UPDATE, Change, ImportReport
 from budgetplan.workbook_views import permission_issues
 from goals.models import BoardGoal, CouncilGoal
@@ -51,6 +51,18 @@ def test_download_the_case_workbook(reference_case, admin_client):
     book = open_book(response.content)
     assert book["Ärende"]["A2"].value == "112-2321/2011"
     assert client.get("/arenden/999999/arbetsbok.xlsx").status_code == 404
+
+
+def test_a_case_no_workbook_can_carry_is_refused_with_its_reason(reference_case, admin_client):
+    DecisionPoint.objects.filter(case=reference_case, number=1).update(text="x" * 40000)
+
+    response = admin_client.get(f"/arenden/{reference_case.pk}/arbetsbok.xlsx")
+
+    assert response.status_code == 409
+    assert response.content.decode() == (
+        "Arbetsboken kan inte skapas: Texten i Beslutspunkter!B2 är längre än Excels gräns på "
+        "32767 tecken."
+    )
 
 
 def test_edit_a_figure_preview_confirm_and_see_the_new_total(reference_case, admin_client):
