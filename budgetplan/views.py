@@ -173,6 +173,12 @@ def case_transition(request, pk: int):
         )
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
+    except PdfBusy:
+        # The decision stores the case's PDF; with every render slot taken nothing was saved.
+        messages.error(
+            request, "Ärendet har inte flyttats: många PDF:er skapas just nu och beslutets PDF "
+            "kunde inte sparas. Försök igen om en stund.",
+        )
     else:
         messages.success(request, f"Ärendet är nu {transition.get_to_status_display().lower()}.")
     return redirect("cases:detail", pk=pk)

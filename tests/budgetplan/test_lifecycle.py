@@ -183,6 +183,29 @@ def test_the_clerks_form_on_the_case_page_moves_the_case():
     assert "Ärendet är nu beslutat." in response.content.decode()
 
 
+def test_a_decision_while_every_pdf_slot_is_taken_is_refused_with_a_message(monkeypatch):
+    from budgetplan.exports import EXPORTERS
+    from budgetplan.pdf import PdfBusy
+
+    case = f.CaseFactory()
+    lifecycle.case_transition(case=case, to_status=Case.Status.PROPOSED, user=None)
+    clerk = client_for(user_with("clerk", case.board))
+
+    def busy(document):
+        raise PdfBusy
+
+    monkeypatch.setitem(EXPORTERS, "pdf", busy)
+    response = clerk.post(reverse("cases:transition", args=[case.pk]),
+                          {"to_status": "decided", "decided_on": "2012-01-25"}, follow=True)
+
+    assert response.status_code == 200
+    assert "Ärendet har inte flyttats: många PDF:er skapas just nu" in response.content.decode()
+    case.refresh_from_db()
+    assert (case.status, case.decided_on) == (Case.Status.PROPOSED, None)
+    assert not DecidedDocument.objects.exists()
+    assert CaseTransition.objects.filter(case=case).count() == 1
+
+
 def test_the_clerks_form_needs_the_csrf_token():
     case = f.CaseFactory()
     clerk = Client(enforce_csrf_checks=True)
