@@ -37,6 +37,16 @@ class SwedishDecimalField(forms.DecimalField):
         return super().to_python(value)
 
 
+class LongTextField(forms.CharField):
+    """A long text with its line ends as stored (LF). Browsers post a textarea's as CRLF: without
+    this, an untouched multi-line text counts as changed, and saving a page writes every such row
+    again, with a new version and an empty entry in the change log."""
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        return value.replace("\r\n", "\n").replace("\r", "\n") if value else value
+
+
 # Amounts and targets are typed the Swedish way, in a field that keeps the comma.
 DECIMAL_OVERRIDES = {
     models.DecimalField: {
@@ -44,10 +54,14 @@ DECIMAL_OVERRIDES = {
         "localize": True,
         "widget": forms.TextInput(attrs={"size": 10, "inputmode": "decimal"}),
     },
+    models.TextField: {"form_class": LongTextField},
 }
 COMPACT_TEXT_OVERRIDES = {
     **DECIMAL_OVERRIDES,
-    models.TextField: {"widget": AdminTextareaWidget(attrs={"rows": 3, "cols": 40})},
+    models.TextField: {
+        "form_class": LongTextField,
+        "widget": AdminTextareaWidget(attrs={"rows": 3, "cols": 40}),
+    },
 }
 
 

@@ -145,3 +145,21 @@ def test_list_filters_by_year_and_board(admin_client):
     )
 
     assert list(response.context["cl"].result_list) == [wanted]
+
+
+def test_untouched_multi_line_text_is_not_saved_again(admin_client, frame):
+    """A browser posts a textarea's line ends as CRLF; a text left as it was is no change."""
+    project = factories.MajorProjectFactory(frame=frame, body="Första stycket.\n\nAndra stycket.")
+    data = read_form(admin_client, change_url(frame))
+    data = {name: value.replace("\n", "\r\n") if isinstance(value, str) else value
+            for name, value in data.items()}
+    data["operating_rows-0-costs"] = "1 001,0"
+
+    response = admin_client.post(change_url(frame), data)
+
+    assert response.status_code == 302, response.content.decode()[:2000]
+    assert frame.operating_rows.get(order=1).costs == Decimal("1001.0")
+    project.refresh_from_db()
+    assert project.version == 1
+    assert project.body == "Första stycket.\n\nAndra stycket."
+    assert not project.history.filter(history_type="~").exists()
