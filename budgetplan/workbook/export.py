@@ -210,6 +210,25 @@ def _write_value(cell, column: layout.Column, value) -> None:
         raise KeyError(kind)
 
 
+def _list_source(worksheet, options: list[str]) -> str:
+    """A drop-down's list: the options inline, or, when one holds a comma (an inline list splits
+    "Driftbudget, netto" in two), a range of the hidden sheet of lists."""
+    if not any("," in option for option in options):
+        return '"' + ",".join(options) + '"'
+    workbook = worksheet.parent
+    if layout.LISTS_SHEET in workbook.sheetnames:
+        lists = workbook[layout.LISTS_SHEET]
+        column = lists.max_column + 1
+    else:
+        lists = workbook.create_sheet(layout.LISTS_SHEET)
+        lists.sheet_state = "hidden"
+        column = 1
+    for row, option in enumerate(options, start=1):
+        write_text(lists.cell(row=row, column=column), option)
+    letter = get_column_letter(column)
+    return f"'{layout.LISTS_SHEET}'!${letter}$1:${letter}${len(options)}"
+
+
 def _add_validations(worksheet, spec: layout.Sheet, letters: dict[str, str], last_row: int):
     for column in spec.columns:
         if column.kind == layout.CHOICE:
@@ -219,7 +238,7 @@ def _add_validations(worksheet, spec: layout.Sheet, letters: dict[str, str], las
         else:
             continue
         validation = DataValidation(
-            type="list", formula1='"' + ",".join(options) + '"', allow_blank=not column.required,
+            type="list", formula1=_list_source(worksheet, options), allow_blank=not column.required,
             showErrorMessage=True, errorTitle="Ogiltigt val",
             error=f"Välj ett av värdena i listan för {column.header}.",
         )
@@ -324,6 +343,9 @@ def build_workbook(case: Case) -> Workbook:
         _write_sheet(workbook, spec, data)
     _write_readme(workbook)
     write_stamp(workbook, data.case)
+    if layout.LISTS_SHEET in workbook.sheetnames:  # made while the sheets were written: last
+        index = workbook.sheetnames.index(layout.LISTS_SHEET)
+        workbook.move_sheet(layout.LISTS_SHEET, offset=len(workbook.sheetnames) - 1 - index)
     workbook.active = 0
     return workbook
 

@@ -13,6 +13,8 @@ from reservations.models import Person
 YES, NO = "Ja", "Nej"
 # The export's sheet of instructions for people; the import never reads it.
 README_SHEET = "Läs mig"
+# A hidden sheet with the drop-down lists an inline list cannot hold (an option with a comma).
+LISTS_SHEET = "Listor"
 
 # Column kinds: how a value is written and parsed.
 TEXT = "text"          # a line of text

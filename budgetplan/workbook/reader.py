@@ -421,8 +421,8 @@ def read_workbook(source) -> ParsedBook:
         book.readable = True
         book.stamp = read_stamp(workbook)
         # Sheets the layout does not know, as hints for a renamed one; the export's own
-        # instructions and stamp are never such a sheet.
-        own = {e.casefold() for e in (*expected, layout.README_SHEET, STAMP_SHEET)}
+        # instructions, lists and stamp are never such a sheet.
+        own = {e.casefold() for e in (*expected, layout.README_SHEET, layout.LISTS_SHEET, STAMP_SHEET)}
         unknown = [name for name in workbook.sheetnames if name.strip().casefold() not in own]
         for spec in layout.SHEETS:
             name = present.get(spec.name.casefold())

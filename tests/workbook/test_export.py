@@ -29,8 +29,9 @@ def validations(sheet) -> dict[str, str]:
 
 
 def test_one_sheet_per_part_with_bold_frozen_headers(book):
-    assert book.sheetnames == [spec.name for spec in SHEETS] + ["Läs mig", "Metadata"]
+    assert book.sheetnames == [spec.name for spec in SHEETS] + ["Läs mig", "Metadata", "Listor"]
     assert book["Metadata"].sheet_state == "hidden"  # what it was exported from, for the import
+    assert book["Listor"].sheet_state == "hidden"  # drop-down lists with commas in their options
     for spec in SHEETS:
         sheet = book[spec.name]
         assert [cell.value for cell in sheet[1]] == [c.header for c in spec.columns], spec.name
@@ -78,6 +79,17 @@ def test_drop_downs_for_periodicity_and_targets(book):
     assert "öka" in kinds and "tas fram av nämnden" in kinds
     assert lists[letter_of(indicators, "Årsmål, enhet")] == '"%,st,kWh,mnkr"'
     assert lists[letter_of(indicators, "I planen")] == '"Ja,Nej"'
+
+
+def test_a_drop_down_whose_options_hold_commas_lists_them_whole(book):
+    points = book["Beslutspunkter"]
+    source = validations(points)[letter_of(points, "Citerad summa")]
+    assert source == "'Listor'!$A$1:$A$5"
+    options = [row[0] for row in book["Listor"].iter_rows(min_col=1, max_col=1, values_only=True)]
+    assert options == [
+        "Summa omslutningsförändringar", "Driftbudget, netto", "Driftbudget, kostnader",
+        "Driftbudget, intäkter", "Summa investeringar",
+    ]
 
 
 def test_goal_numbers_and_targets_keep_their_form(book):
