@@ -8,6 +8,7 @@ amounts are numbers and are not affected.
 import io
 from decimal import Decimal
 
+from django.utils.text import slugify
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
@@ -357,4 +358,5 @@ def export_case_workbook(case: Case) -> bytes:
 
 
 def workbook_filename(case: Case) -> str:
-    return f"arende-pm-{case.memo_year}-{case.memo_serial}-{case.memo_rotel}.xlsx".lower()
+    """"arende-pm-2012-3-ri.xlsx": the rotel is free text, so it is slugified for the header."""
+    return f"arende-pm-{case.memo_year}-{case.memo_serial}-{slugify(case.memo_rotel)}.xlsx".lower()

@@ -53,6 +53,15 @@ def test_download_the_case_workbook(reference_case, admin_client):
     assert client.get("/arenden/999999/arbetsbok.xlsx").status_code == 404
 
 
+def test_the_download_name_is_safe_whatever_the_rotel_holds(reference_case, admin_client):
+    Case.objects.filter(pk=reference_case.pk).update(memo_rotel='R"Ö\nI')
+
+    response = admin_client.get(f"/arenden/{reference_case.pk}/arbetsbok.xlsx")
+
+    assert response.status_code == 200
+    assert response["Content-Disposition"] == 'attachment; filename="arende-pm-2012-3-ro-i.xlsx"'
+
+
 def test_a_case_no_workbook_can_carry_is_refused_with_its_reason(reference_case, admin_client):
     DecisionPoint.objects.filter(case=reference_case, number=1).update(text="x" * 40000)
 
