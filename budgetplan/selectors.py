@@ -108,10 +108,6 @@ class CaseDocument:
         return f"{proposing} föreslår att {deciding} beslutar följande."
 
     @property
-    def reservations(self):
-        return [entry for group in self.reservation_groups for entry in group.reservations]
-
-    @property
     def finance_after_goals(self) -> bool:
         """The budget section stands after the goals when no council goal in the plan holds it."""
         if self.finance is None:
