@@ -70,7 +70,10 @@ class RecordResource(resources.ModelResource):
 
 
 class NaturalKeyWidget(ForeignKeyWidget):
-    """A foreign key found by a natural key; a miss is a Swedish message, not a server error."""
+    """A foreign key found by a natural key; a miss is a Swedish message, not a server error.
+
+    `label` names what was looked for, so that "<label> ”<value>” finns inte." reads.
+    """
 
     def __init__(self, model, field, *, label: str, **kwargs):
         self.label = label
@@ -91,7 +94,7 @@ class CaseWidget(NaturalKeyWidget):
     """A case by any of its registry numbers (Dnr); written as its first."""
 
     def __init__(self, **kwargs):
-        super().__init__(Case, "registry_numbers__number", label="Inget ärende har Dnr", **kwargs)
+        super().__init__(Case, "registry_numbers__number", label="Ärendet med Dnr", **kwargs)
 
     def render(self, value, obj=None, **kwargs):
         if value is None:

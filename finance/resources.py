@@ -14,7 +14,7 @@ class FrameWidget(NaturalKeyWidget):
 
     def __init__(self, **kwargs):
         super().__init__(FinancialFrame, "case__registry_numbers__number",
-                         label="Inga ekonomiska förutsättningar för Dnr", **kwargs)
+                         label="Ekonomiska förutsättningar för Dnr", **kwargs)
 
     def render(self, value, obj=None, **kwargs):
         if value is None:

@@ -74,9 +74,19 @@ def test_unknown_natural_keys_and_model_rules_are_swedish_row_errors(reference_c
     result = OperatingBudgetRowResource().import_data(rows, dry_run=True)
 
     messages = [" ".join(m for ms in row.error_dict.values() for m in ms) for row in result.invalid_rows]
-    assert "Inga ekonomiska förutsättningar för Dnr ”999-1/2011” finns inte." in messages[0]
+    assert "Ekonomiska förutsättningar för Dnr ”999-1/2011” finns inte." in messages[0]
     assert "Intäkter anges negativt, t.ex. -22,0." in messages[1]
     assert database_state() == before
+
+
+def test_an_unknown_dnr_of_a_board_goal_is_a_swedish_row_error(reference_case):
+    rows = tablib.Dataset(["999-1/2011", "2012", "1.1", "1", "Ett nämndmål", ""],
+                          headers=["Dnr", "År", "KF:s mål", "Ordning", "Nämndmål", "Beskrivning"])
+
+    result = BoardGoalResource().import_data(rows, dry_run=True)
+
+    (row,) = result.invalid_rows
+    assert "Ärendet med Dnr ”999-1/2011” finns inte." in str(row.error_dict)
 
 
 def test_a_council_goal_by_number_and_year(reference_case):
