@@ -37,12 +37,12 @@ def test_decided_case_page_is_rendered_once_then_served_without_a_query(
     assert f"1{NBSP}301,4" in second.content.decode()
 
 
-def test_a_logged_in_reader_gets_the_page_rendered_for_them(admin_client, reference_case):
+def test_a_logged_in_reader_gets_the_page_rendered_for_them(client, admin_client, reference_case):
     decide(reference_case)
     url = reverse("cases:detail", args=[reference_case.pk])
-    admin_client.get(url)
+    assert "Logga in" in client.get(url).content.decode()  # the public's page, now cached
     page = admin_client.get(url).content.decode()
-    assert "Logga ut" in page
+    assert "Logga ut" in page and "Logga in" not in page
 
 
 def test_an_edited_draft_shows_the_change_on_the_next_request(admin_client, reference_case):
