@@ -46,10 +46,17 @@ def _workbook_url(case_id: int) -> str | None:
 def case_actions(user, case: Case) -> dict:
     """What this user may do with the case beyond reading it, for the page's downloads and forms."""
     may_export = permissions.can_export_case(user, case)
+    may_edit = (user.is_staff and case.status != Case.Status.DECIDED
+                and permissions.can_edit_case(user, case))
     next_status = lifecycle.NEXT_STATUS.get(Case.Status(case.status))
     return {
         "pdf_url": reverse("cases:pdf", args=[case.pk]) if may_export else None,
         "workbook_url": _workbook_url(case.pk) if may_export else None,
+        "admin_url": reverse("admin:budgetplan_case_change", args=[case.pk]) if may_edit else None,
+        # Upload only for those who can also download the workbook to edit.
+        "workbook_import_url": (
+            reverse("cases:workbook_import") if may_edit and may_export else None
+        ),
         "next_status": next_status if permissions.can_transition_case(user, case) else None,
         "may_start_new_version": permissions.can_start_new_version(user, case),
     }

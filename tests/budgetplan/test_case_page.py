@@ -10,6 +10,7 @@ from budgetplan.models import Body, DecisionPoint
 from reservations.models import Person
 from tests import factories as f
 from tests.budgetplan.plan_builder import build_plan
+from tests.budgetplan.roles import client_for, decide, user_with
 
 NBSP = "\u00a0"
 # The case page's queries: the case and its parts (6), the goal tree (7), the budget (6) and the
@@ -276,3 +277,32 @@ def test_index_tells_the_public_that_drafts_need_a_login(client, reference_case)
     assert reference_case.title not in page
     assert "Det finns inga beslutade ärenden ännu." in page
     assert 'href="/admin/login/?next=/"' in page
+
+
+@pytest.mark.django_db
+def test_staff_go_from_a_draft_to_the_admin_and_the_workbook_upload():
+    case = build_plan(size=1)
+    edit_url = reverse("admin:budgetplan_case_change", args=[case.pk])
+    upload_url = reverse("cases:workbook_import")
+    clerk = client_for(user_with("clerk", case.board))
+    editor = client_for(user_with("editor", case.board))
+    reader = client_for(user_with("reader", case.board))
+
+    as_clerk = page(clerk, case)
+    assert f'href="{edit_url}"' in as_clerk and "Redigera i administrationen" in as_clerk
+    assert f'href="{upload_url}"' in as_clerk and "Läs in ändrad arbetsbok" in as_clerk
+    # An editor edits in the admin; a draft's workbook is the clerk's to download and upload.
+    as_editor = page(editor, case)
+    assert f'href="{edit_url}"' in as_editor and upload_url not in as_editor
+    as_reader = page(reader, case)
+    assert edit_url not in as_reader and upload_url not in as_reader
+    # From the admin: the case list and the case lead to the upload, the case to its page.
+    case_list = clerk.get(reverse("admin:budgetplan_case_changelist")).content.decode()
+    assert f'href="{upload_url}"' in case_list
+    change_page = clerk.get(edit_url).content.decode()
+    assert f'href="{upload_url}"' in change_page
+    assert f'href="{reverse("cases:detail", args=[case.pk])}">Visa ärendets sida' in change_page
+
+    decided = decide(case)
+    as_clerk = page(clerk, decided)
+    assert edit_url not in as_clerk and upload_url not in as_clerk

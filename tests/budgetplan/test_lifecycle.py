@@ -417,8 +417,10 @@ def comparable(html: str, case: Case) -> str:
     """The document part of the page, without what tells the two versions apart by design:
     memo number, Dnr, status, the predecessor line, the reader's tools and the ids in URLs."""
     body = html[html.index('<div class="case-body">'):html.rindex("</article>")]
-    body = re.sub(r'<(nav|section|ul) class="(downloads|case-actions|messages)".*?</\1>', "", body,
-                  flags=re.S)
+    body = re.sub(
+        r'<(nav|section|ul) class="(downloads|case-edit-links|case-actions|messages)".*?</\1>', "",
+        body, flags=re.S,
+    )
     body = re.sub(r"/arenden/\d+/", "/arenden/ID/", body)
     body = re.sub(r"namndmal-\d+", "namndmal-ID", body)  # anchors named by the board goal's id
     return re.sub(r"\s+", " ", body)
