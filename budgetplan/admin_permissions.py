@@ -11,7 +11,7 @@ from django.contrib.admin.utils import unquote
 from django.http import Http404
 
 from . import lifecycle, ownership, permissions
-from .models import Board, BoardMembership
+from .models import Board, BoardMembership, Case
 
 
 def _administrators_only(model) -> bool:
@@ -78,9 +78,25 @@ class BoardScopedAdminMixin:
     def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
         if request.method == "GET" and object_id:
             obj = self.get_object(request, unquote(object_id))
-            if lifecycle.is_locked(obj):
-                messages.warning(request, lifecycle.DECIDED_MESSAGE)
+            decided = lifecycle.decided_cases(obj)
+            if decided:
+                messages.warning(request, _decided_notice(obj, decided))
         return super().changeform_view(request, object_id, form_url, extra_context)
+
+
+def _decided_notice(obj, decided: list[Case]) -> str:
+    """On a record's page, which decided case holds it: "Ärendet" alone does not say so on a
+    budget row or on a council goal that many plans share."""
+    if isinstance(obj, Case):
+        return lifecycle.DECIDED_MESSAGE
+    shown = Case.objects.filter(pk__in=[case.pk for case in decided]).only(
+        "memo_year", "memo_serial", "memo_rotel",
+    ).order_by("-memo_year", "-memo_serial")[:3]
+    names = [case.memo_number for case in shown]
+    if len(decided) == 1:
+        return f"Posten ingår i {names[0]}. {lifecycle.DECIDED_MESSAGE}"
+    more = f" och {len(decided) - len(names)} till" if len(decided) > len(names) else ""
+    return f"Posten ingår i de beslutade ärendena {', '.join(names)}{more} och kan inte ändras."
 
 
 class BoardScopedInlineMixin:

@@ -137,9 +137,9 @@ def cases_touched(instance: models.Model) -> list[Case]:
 # ---- Decided is final ------------------------------------------------------------------------
 
 
-def is_locked(instance: models.Model) -> bool:
-    """True when the record is part of a decided case's document (for the admin's notice)."""
-    return any(case.status == Case.Status.DECIDED for case in cases_touched(instance))
+def decided_cases(instance: models.Model) -> list[Case]:
+    """The decided cases whose document the record is part of (for the admin's notice)."""
+    return [case for case in cases_touched(instance) if case.status == Case.Status.DECIDED]
 
 
 def ensure_changeable(instance: models.Model, cases: Iterable[Case], *, deleting: bool = False):

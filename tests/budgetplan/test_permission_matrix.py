@@ -238,3 +238,14 @@ def test_the_page_offers_a_login_and_a_logged_in_reader_a_logout(client):
 
     assert f'href="{reverse("admin:login")}?next=/"' in public
     assert f'action="{reverse("admin:logout")}"' in members and "Logga ut" in members
+
+
+def test_a_record_of_a_decided_case_names_the_case_in_the_admin():
+    board = f.BoardFactory()
+    case = decide(a_plan(board))
+    clerk = client_for(user_with("clerk", board))
+    row = OperatingBudgetRow.objects.get(frame__case=case)
+
+    page = clerk.get(admin_url(row)).content.decode()
+
+    assert f"Posten ingår i {case.memo_number}. Ärendet är beslutat och kan inte ändras." in page
