@@ -148,7 +148,9 @@ def workbook_import(request):
             issues = report.issues
         if issues:
             return _page(request, form=WorkbookUploadForm(), report=report, issues=issues)
-        messages.success(request, f"Arbetsboken lästes in: {report.case_label or report.case}.")
+        label = str(report.case_label or report.case)
+        stop = "" if label.endswith(".") else "."  # a title often ends in "m.m."
+        messages.success(request, f"Arbetsboken lästes in: {label}{stop}")
         return redirect(reverse("cases:detail", args=[report.case.pk]))
 
     if request.method == "POST":

@@ -92,6 +92,8 @@ def test_edit_a_figure_preview_confirm_and_see_the_new_total(reference_case, adm
     assert saved.status_code == 302 and saved["Location"] == f"/arenden/{reference_case.pk}/"
     case_page = admin_client.get(saved["Location"]).content.decode()
     assert "1\u00a0358,0" in case_page and "1\u00a0311,4" in case_page
+    # The title ends in "m.m.": the notice adds no second full stop.
+    assert "Kommunfullmäktige m.m.</li>" in case_page and "m.m..</li>" not in case_page
     assert OperatingBudgetRow.objects.get(frame__case=reference_case, order=1).costs == Decimal("66.1")
 
 
