@@ -65,6 +65,7 @@ AXES_FAILURE_LIMIT = 5
 AXES_COOLOFF_TIME = 1
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "registration/lockout.html"  # Swedish, not axes' English plain text
 
 # No inline script anywhere: pages and the admin load scripts and styles from our own origin.
 CONTENT_SECURITY_POLICY = {

@@ -64,3 +64,6 @@ def test_login_is_locked_after_repeated_failures(client, django_user_model):
     response = client.post(url, {"username": "redaktor", "password": "rätt-lösenord-123"})
     assert response.status_code == 429
     assert not response.wsgi_request.user.is_authenticated
+    page = response.content.decode()
+    assert "Inloggningen är spärrad" in page and "5 misslyckade inloggningsförsök" in page
+    assert "Account locked" not in page
