@@ -1,4 +1,4 @@
-from django.apps import AppConfig
+from django.apps import AppConfig, apps
 
 
 class BudgetplanConfig(AppConfig):
@@ -12,3 +12,6 @@ class BudgetplanConfig(AppConfig):
         from . import lifecycle
 
         lifecycle.connect_guards()
+
+        # django-axes heads its admin section with its own name; the admin is in Swedish.
+        apps.get_app_config("axes").verbose_name = "Inloggningsspärr"

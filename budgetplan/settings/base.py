@@ -129,6 +129,8 @@ MEDIA_URL = "media/"
 MEDIA_ROOT = Path(os.environ.get("DJANGO_MEDIA_ROOT", BASE_DIR / "media"))
 
 FIXTURE_DIRS = [BASE_DIR / "fixtures"]
+# Swedish for django-axes' admin pages, which it ships without.
+LOCALE_PATHS = [BASE_DIR / "locale"]
 
 LOGIN_URL = "admin:login"
 

@@ -5,6 +5,7 @@ import json
 from decimal import Decimal
 
 import pytest
+from axes.models import AccessAttempt
 from django.core.exceptions import ValidationError
 from django.core.management import call_command
 from django.urls import reverse
@@ -47,6 +48,19 @@ def test_admin_speaks_swedish_with_its_own_header(admin_client):
     assert "Budgetplan – administration" in text
     assert "Ärenden" in text and "Nämnder" in text
     assert 'lang="sv"' in text
+
+
+def test_the_login_lockout_pages_are_in_swedish_too(admin_client):
+    AccessAttempt.objects.create(
+        user_agent="Firefox", ip_address="127.0.0.1", username="redaktor", http_accept="*/*",
+        path_info="/admin/login/", get_data="", post_data="", failures_since_start=5,
+    )
+    index = admin_client.get(reverse("admin:index")).content.decode()
+    assert "Inloggningsspärr" in index and "Misslyckade inloggningar" in index
+    attempts = admin_client.get(reverse("admin:axes_accessattempt_changelist")).content.decode()
+    assert "IP-adress" in attempts and "Användarnamn" in attempts
+    for english in ("Access attempts", "Access failures", "Access logs", "IP Address"):
+        assert english not in index + attempts
 
 
 def test_valid_change_to_the_case_and_its_points_is_saved(admin_client, case):
