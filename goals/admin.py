@@ -193,7 +193,19 @@ class BoardGoalInline(PlanCouncilGoalInline):
     show_change_link = True
 
 
-class PlanIndicatorInline(CaseYearInline):
+class ReadTargetWholeMixin:
+    """Someone who may only read sees a target as the document writes it ("35 %", "öka"), not
+    as the four fields it is typed in (typ, tal, decimaler, enhet)."""
+
+    read_only_fields: tuple[str, ...] = ()
+
+    def get_fields(self, request, obj=None):
+        if self.read_only_fields and not self.has_change_permission(request, obj):
+            return self.read_only_fields
+        return super().get_fields(request, obj)
+
+
+class PlanIndicatorInline(ReadTargetWholeMixin, CaseYearInline):
     """The annual targets (Årsmål) of every indicator the plan follows, KF:s and the board's."""
 
     model = PlanIndicator
@@ -201,7 +213,8 @@ class PlanIndicatorInline(CaseYearInline):
         "indicator", "council_target_display", "board_target_kind", "board_target_value",
         "board_target_decimals", "board_target_unit",
     )
-    readonly_fields = ("council_target_display",)
+    read_only_fields = ("indicator", "council_target_display", "board_target_display")
+    readonly_fields = ("council_target_display", "board_target_display")
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name == "indicator":
@@ -228,6 +241,12 @@ class PlanIndicatorInline(CaseYearInline):
             return ""
         return obj.indicator.council_target.display(obj.case.budget_year) or "–"
 
+    @admin.display(description="årsmål")
+    def board_target_display(self, obj):
+        if not obj.pk:
+            return ""
+        return obj.board_target.display(obj.case.budget_year) or "–"
+
 
 # ---- Strategic goals and council goals: the council's, shared by every plan -----------------
 
@@ -248,7 +267,7 @@ class StrategicGoalAdmin(ServiceAdmin):
     inlines = (CouncilGoalInline,)
 
 
-class CouncilIndicatorInline(ServiceTabularInline):
+class CouncilIndicatorInline(ReadTargetWholeMixin, ServiceTabularInline):
     model = Indicator
     fk_name = "council_goal"
     verbose_name = "KF:s indikator"
@@ -257,7 +276,18 @@ class CouncilIndicatorInline(ServiceTabularInline):
         "order", "name", "council_target_kind", "council_target_value", "council_target_decimals",
         "council_target_unit", "periodicity",
     )
+    read_only_fields = ("order", "name", "council_target_display", "periodicity")
+    readonly_fields = ("council_target_display",)
     show_change_link = True
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("council_goal__strategic_goal")
+
+    @admin.display(description="KF:s årsmål")
+    def council_target_display(self, obj):
+        if not obj.pk:
+            return ""
+        return obj.council_target.display(obj.council_goal.strategic_goal.year) or "–"
 
 
 class CouncilActivityInline(ServiceTabularInline):

@@ -19,6 +19,7 @@ from goals.models import (
 )
 from tests import factories
 from tests.admin_forms import add_row, assert_changelist_does_not_query_per_row, count_queries, read_form
+from tests.budgetplan.roles import client_for, user_with
 
 pytestmark = pytest.mark.django_db
 
@@ -274,3 +275,25 @@ def test_list_pages_do_not_query_per_row(admin_client, django_assert_num_queries
     assert_changelist_does_not_query_per_row(
         admin_client, changelist_url(model), make_rows, django_assert_num_queries,
     )
+
+
+def test_who_only_reads_sees_targets_whole_not_their_four_fields():
+    council_goal = factories.CouncilGoalFactory()
+    factories.IndicatorFactory.create_batch(3, council_goal=council_goal)  # KF:s årsmål 35 %
+    case = factories.CaseFactory(budget_year=council_goal.strategic_goal.year)
+    factories.PlanIndicatorFactory(
+        case=case, indicator=council_goal.indicators.first(),
+        board_target_kind=TargetKind.INCREASE,
+    )
+    editor = client_for(user_with("editor", case.board))  # the council's goals are not theirs
+    reader = client_for(user_with("reader", case.board))
+
+    goal_page = editor.get(change_url(council_goal)).content.decode()
+    case_page = reader.get(change_url(case)).content.decode()
+
+    assert goal_page.count("35\u00a0%") == 3 and "KF:s årsmål, decimaler" not in goal_page
+    assert "öka" in case_page and "Årsmål, decimaler" not in case_page
+    # The targets' year is read with the rows, not once per row.
+    before = count_queries(editor, change_url(council_goal))
+    factories.IndicatorFactory.create_batch(10, council_goal=council_goal)
+    assert count_queries(editor, change_url(council_goal)) == before
