@@ -68,6 +68,12 @@ def _direct_case_ids(instance: models.Model) -> set[int]:
     return {getattr(parent, rest)} if getattr(parent, rest) else set()
 
 
+def _case_ids_union(*querysets) -> set[int]:
+    # No ORDER BY in the parts (the models order by goal numbers): SQLite refuses one there.
+    first, *rest = (queryset.order_by().values_list("case_id", flat=True) for queryset in querysets)
+    return set(first.union(*rest))
+
+
 def case_ids_for(instance: models.Model) -> set[int]:
     """The ids of the cases whose document this record is part of."""
     if type(instance) in CASE_ID_PATHS:
@@ -77,9 +83,19 @@ def case_ids_for(instance: models.Model) -> set[int]:
     if not instance.pk:
         return set()
     if isinstance(instance, goals.StrategicGoal):
-        rows = goals.PlanStrategicGoal.objects.filter(strategic_goal=instance)
+        # A plan shows a strategic goal it takes, and also one above a council goal it takes or
+        # holds a board goal under (budgetplan.selectors' goal tree), in one query.
+        return _case_ids_union(
+            goals.PlanStrategicGoal.objects.filter(strategic_goal=instance),
+            goals.PlanCouncilGoal.objects.filter(council_goal__strategic_goal=instance),
+            goals.BoardGoal.objects.filter(council_goal__strategic_goal=instance),
+        )
     elif isinstance(instance, goals.CouncilGoal):
-        rows = goals.PlanCouncilGoal.objects.filter(council_goal=instance)
+        # Taken by the plan, or reached through one of its board goals.
+        return _case_ids_union(
+            goals.PlanCouncilGoal.objects.filter(council_goal=instance),
+            goals.BoardGoal.objects.filter(council_goal=instance),
+        )
     elif isinstance(instance, goals.Indicator):
         rows = goals.PlanIndicator.objects.filter(indicator=instance)
     elif isinstance(instance, goals.Activity):

@@ -348,6 +348,28 @@ def test_bulk_updates_of_a_decided_cases_rows_are_refused_by_position(decided_pl
         r.costs - Decimal("1.0") for r in rows]
 
 
+def test_shared_goals_the_decided_page_shows_without_taking_them_are_locked_too():
+    # The goal tree shows a strategic goal above any council goal the plan takes, and a council
+    # goal that only one of the plan's board goals stands under.
+    case = f.CaseFactory()
+    taken = f.PlanCouncilGoalFactory(case=case).council_goal
+    under_board_goal = f.CouncilGoalFactory(
+        strategic_goal=taken.strategic_goal, number=taken.number + 1)
+    f.BoardGoalFactory(case=case, council_goal=under_board_goal)
+    decide(case)
+
+    strategic = StrategicGoal.objects.get(pk=taken.strategic_goal_id)
+    council = CouncilGoal.objects.get(pk=under_board_goal.pk)
+    for record in (strategic, council):
+        record.title = "Ändrad efter beslutet"
+        with pytest.raises(ValidationError, match=DECIDED):
+            record_save(instance=record)
+        with pytest.raises(ValidationError, match=DECIDED):
+            record.save()  # as from a shell
+    assert not StrategicGoal.objects.filter(title="Ändrad efter beslutet").exists()
+    assert not CouncilGoal.objects.filter(title="Ändrad efter beslutet").exists()
+
+
 def test_the_councils_shared_records_a_decided_case_shows_are_locked_too(decided_plan):
     plan_goal = PlanCouncilGoal.objects.filter(case=decided_plan).first()
     council_goal = plan_goal.council_goal
