@@ -270,6 +270,8 @@ def test_index_lists_cases_by_year_newest_first(admin_client, django_assert_num_
     assert html.index(newer.title) < html.index("Budgetår 2011") < html.index(older.title)
     assert f'href="{reverse("cases:detail", args=[newer.pk])}"' in html
     assert "Dnr 112-2321/2011" in html
+    # A case with no registry number yet (a new version) shows no bare "Dnr".
+    assert html.count("<span>Dnr ") == 1
 
 
 def test_index_tells_the_public_that_drafts_need_a_login(client, reference_case):
