@@ -87,4 +87,5 @@ def page_without_ids(html: str) -> str:
     """The case page with the database ids in its URLs and anchors, and the form token, taken out."""
     html = re.sub(r'name="csrfmiddlewaretoken" value="[^"]+"', 'name="csrfmiddlewaretoken"', html)
     html = re.sub(r"/arenden/\d+/", "/arenden/ID/", html)
+    html = re.sub(r"/admin/budgetplan/case/\d+/", "/admin/budgetplan/case/ID/", html)
     return re.sub(r"namndmal-\d+", "namndmal-ID", html)
