@@ -63,7 +63,12 @@ def case_actions(user, case: Case) -> dict:
 
 
 def case_detail(request, pk: int):
-    public_read = not request.user.is_authenticated and not request.GET
+    # The public page is the same for everyone: no account, no query string, no pending message.
+    public_read = (
+        not request.user.is_authenticated
+        and not request.GET
+        and not len(messages.get_messages(request))
+    )
     if public_read:
         # The whole city reads decided cases, and a decided case never changes again (nor is it
         # deleted): its public page is rendered once per process and then served from the cache
