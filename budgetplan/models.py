@@ -138,7 +138,9 @@ REGISTRY_NUMBER_PATTERN = re.compile(r"^\d{1,4}-\d{1,6}/\d{4}$")
 class RegistryNumber(models.Model):
     """A diarienummer (Dnr); a case can carry several."""
 
-    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="registry_numbers")
+    case = models.ForeignKey(
+        Case, verbose_name="ärende", on_delete=models.CASCADE, related_name="registry_numbers",
+    )
     number = models.CharField("diarienummer", max_length=40, unique=True)
     order = models.PositiveSmallIntegerField("ordning", default=1)
     version = version_field()
@@ -173,7 +175,9 @@ class DecisionPoint(models.Model):
         OPERATING_REVENUES_TOTAL = "operating_revenues_total", "Driftbudget, intäkter"
         INVESTMENT_TOTAL = "investment_total", "Summa investeringar"
 
-    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="decision_points")
+    case = models.ForeignKey(
+        Case, verbose_name="ärende", on_delete=models.CASCADE, related_name="decision_points",
+    )
     number = models.PositiveSmallIntegerField("nummer")
     text = models.TextField(
         "text", help_text="Skriv {belopp} där beloppet ska stå om punkten citerar en summa.",
@@ -215,7 +219,9 @@ class DecisionPoint(models.Model):
 class Statement(models.Model):
     """The presenting commissioner's statement (föredragande borgarrådets anförande)."""
 
-    case = models.OneToOneField(Case, on_delete=models.CASCADE, related_name="statement")
+    case = models.OneToOneField(
+        Case, verbose_name="ärende", on_delete=models.CASCADE, related_name="statement",
+    )
     commissioner = models.CharField("föredragande borgarråd", max_length=200)
     proposal_lead = models.TextField(
         "inledning till förslaget",
@@ -270,7 +276,9 @@ def attachment_upload_to(instance, filename):
 class Attachment(models.Model):
     """A numbered appendix (bilaga) listed under Bilagor."""
 
-    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="attachments")
+    case = models.ForeignKey(
+        Case, verbose_name="ärende", on_delete=models.CASCADE, related_name="attachments",
+    )
     number = models.PositiveSmallIntegerField("nummer")
     title = models.CharField("titel", max_length=300)
     file = models.FileField(
@@ -302,7 +310,9 @@ class Attachment(models.Model):
 class OfficialsReport(models.Model):
     """The offices' report (tjänsteutlåtande) that carries the plan itself."""
 
-    case = models.OneToOneField(Case, on_delete=models.CASCADE, related_name="officials_report")
+    case = models.OneToOneField(
+        Case, verbose_name="ärende", on_delete=models.CASCADE, related_name="officials_report",
+    )
     offices = models.CharField(
         "förvaltningar", max_length=300, help_text="T.ex. Stadsledningskontoret och KF/KS kansli.",
     )

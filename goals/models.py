@@ -158,7 +158,8 @@ class PlanStrategicGoal(models.Model):
     """A strategic goal as it appears in one plan, with the office's introduction to it."""
 
     case = models.ForeignKey(
-        "budgetplan.Case", on_delete=models.CASCADE, related_name="plan_strategic_goals",
+        "budgetplan.Case", verbose_name="ärende", on_delete=models.CASCADE,
+        related_name="plan_strategic_goals",
     )
     strategic_goal = models.ForeignKey(
         StrategicGoal, verbose_name="inriktningsmål", on_delete=models.PROTECT, related_name="+",
@@ -186,7 +187,8 @@ class PlanCouncilGoal(models.Model):
     """A council goal taken into one plan, with the office's text under it."""
 
     case = models.ForeignKey(
-        "budgetplan.Case", on_delete=models.CASCADE, related_name="plan_council_goals",
+        "budgetplan.Case", verbose_name="ärende", on_delete=models.CASCADE,
+        related_name="plan_council_goals",
     )
     council_goal = models.ForeignKey(
         CouncilGoal, verbose_name="KF:s mål", on_delete=models.PROTECT, related_name="plans",
@@ -296,7 +298,8 @@ class PlanIndicator(models.Model):
     """An indicator followed in one plan, with the board's annual target (årsmål)."""
 
     case = models.ForeignKey(
-        "budgetplan.Case", on_delete=models.CASCADE, related_name="plan_indicators",
+        "budgetplan.Case", verbose_name="ärende", on_delete=models.CASCADE,
+        related_name="plan_indicators",
     )
     indicator = models.ForeignKey(
         Indicator, verbose_name="indikator", on_delete=models.CASCADE, related_name="plans",

@@ -63,6 +63,22 @@ def test_the_login_lockout_pages_are_in_swedish_too(admin_client):
         assert english not in index + attempts
 
 
+def test_the_case_a_part_belongs_to_is_called_arende_not_case(admin_client):
+    case = factories.CaseFactory()
+    parts = [
+        factories.StatementFactory(case=case), factories.OfficialsReportFactory(case=case),
+        factories.PlanStrategicGoalFactory(case=case), factories.PlanCouncilGoalFactory(case=case),
+        factories.PlanIndicatorFactory(case=case),
+    ]
+    for part in parts:
+        meta = part._meta
+        changelist = reverse(f"admin:{meta.app_label}_{meta.model_name}_changelist")
+        pages = admin_client.get(change_url(part)).content.decode()
+        pages += admin_client.get(changelist).content.decode()
+        assert ">Ärende:</label>" in pages and ">Ärende</a>" in pages, meta.model_name
+        assert ">Case:</label>" not in pages and ">Case</a>" not in pages, meta.model_name
+
+
 def test_valid_change_to_the_case_and_its_points_is_saved(admin_client, case):
     frame = factories.FinancialFrameFactory(case=case)
     factories.TurnoverChangeFactory(frame=frame, amount=Decimal("502.0"))
