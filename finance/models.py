@@ -47,7 +47,10 @@ class FinancialFrame(models.Model):
 class OperatingBudgetRow(models.Model):
     """One department's row of the operating budget (driftverksamhet); revenues are negative."""
 
-    frame = models.ForeignKey(FinancialFrame, on_delete=models.CASCADE, related_name="operating_rows")
+    frame = models.ForeignKey(
+        FinancialFrame, verbose_name="ekonomiska förutsättningar", on_delete=models.CASCADE,
+        related_name="operating_rows",
+    )
     order = models.PositiveSmallIntegerField("ordning")
     department = models.CharField("avdelning", max_length=200)
     costs = amount_field("kostnader")
@@ -91,7 +94,10 @@ class OperatingBudgetRow(models.Model):
 class Investment(models.Model):
     """A line of the investment budget."""
 
-    frame = models.ForeignKey(FinancialFrame, on_delete=models.CASCADE, related_name="investments")
+    frame = models.ForeignKey(
+        FinancialFrame, verbose_name="ekonomiska förutsättningar", on_delete=models.CASCADE,
+        related_name="investments",
+    )
     order = models.PositiveSmallIntegerField("ordning")
     purpose = models.CharField("ändamål", max_length=300)
     amount = amount_field("belopp (mnkr)")
@@ -124,7 +130,10 @@ class Investment(models.Model):
 class ResultUnit(models.Model):
     """A unit allowed to carry its result over (resultatenhet)."""
 
-    frame = models.ForeignKey(FinancialFrame, on_delete=models.CASCADE, related_name="result_units")
+    frame = models.ForeignKey(
+        FinancialFrame, verbose_name="ekonomiska förutsättningar", on_delete=models.CASCADE,
+        related_name="result_units",
+    )
     order = models.PositiveSmallIntegerField("ordning")
     name = models.CharField("enhet", max_length=200)
     text = models.TextField("text")
@@ -149,7 +158,10 @@ class ResultUnit(models.Model):
 class MajorProject(models.Model):
     """A major project that is not an investment (betydande projekt som inte är investeringar)."""
 
-    frame = models.ForeignKey(FinancialFrame, on_delete=models.CASCADE, related_name="projects")
+    frame = models.ForeignKey(
+        FinancialFrame, verbose_name="ekonomiska förutsättningar", on_delete=models.CASCADE,
+        related_name="projects",
+    )
     order = models.PositiveSmallIntegerField("ordning")
     title = models.CharField("rubrik", max_length=300)
     body = models.TextField(
@@ -177,7 +189,10 @@ class MajorProject(models.Model):
 class TurnoverChange(models.Model):
     """A gross-turnover change (omslutningsförändring): costs and revenues raised alike."""
 
-    frame = models.ForeignKey(FinancialFrame, on_delete=models.CASCADE, related_name="turnover_changes")
+    frame = models.ForeignKey(
+        FinancialFrame, verbose_name="ekonomiska förutsättningar", on_delete=models.CASCADE,
+        related_name="turnover_changes",
+    )
     order = models.PositiveSmallIntegerField("ordning")
     description = models.CharField("beskrivning", max_length=300)
     amount = amount_field("belopp (mnkr)")

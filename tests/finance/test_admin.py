@@ -163,3 +163,12 @@ def test_untouched_multi_line_text_is_not_saved_again(admin_client, frame):
     assert project.version == 1
     assert project.body == "Första stycket.\n\nAndra stycket."
     assert not project.history.filter(history_type="~").exists()
+
+
+def test_a_rows_frame_is_named_in_swedish(admin_client, frame):
+    row = frame.operating_rows.get(order=1)
+    url = reverse("admin:finance_operatingbudgetrow_change", args=[row.pk])
+
+    text = admin_client.get(url).content.decode()
+
+    assert ">Ekonomiska förutsättningar:</label>" in text and ">Frame:</label>" not in text
