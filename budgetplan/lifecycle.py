@@ -16,7 +16,6 @@ from collections import defaultdict
 from collections.abc import Iterable
 from contextlib import contextmanager
 from contextvars import ContextVar
-from pathlib import PurePath
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
@@ -416,8 +415,11 @@ def decided_pdf(case: Case) -> tuple[str, bytes] | None:
     document = DecidedDocument.objects.filter(case_id=case.pk).first()
     if document is None:
         return None
+    from .selectors import case_file_stem
+
+    # Named after the case, not the stored file, whose name storage may have made unique.
     with document.file.open("rb") as handle:
-        return PurePath(document.file.name).name, handle.read()
+        return f"{case_file_stem(case)}.pdf", handle.read()
 
 
 # ---- A new version of a decided case ---------------------------------------------------------

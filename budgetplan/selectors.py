@@ -92,9 +92,7 @@ class CaseDocument:
 
     @property
     def file_stem(self) -> str:
-        """A file name for downloads: "PM-2012-3-RI"."""
-        case = self.case
-        return slugify(f"PM {case.memo_year} {case.memo_serial} {case.memo_rotel}").upper()
+        return case_file_stem(self.case)
 
     @property
     def registry_label(self) -> str:
@@ -122,6 +120,11 @@ class CaseDocument:
             if goal.id == self.finance.placed_under_id:
                 return goal
         return None
+
+
+def case_file_stem(case: Case) -> str:
+    """A file name for downloads: "PM-2012-3-RI"."""
+    return slugify(f"PM {case.memo_year} {case.memo_serial} {case.memo_rotel}").upper()
 
 
 CASE_RELATIONS = ("board", "statement", "officials_report", "decided_document", "predecessor")

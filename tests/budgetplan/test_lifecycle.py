@@ -235,6 +235,9 @@ def test_the_decided_pdf_is_rendered_once_stored_and_served_byte_identical(clien
     assert first["Content-Type"] == "application/pdf"
     assert first.content.startswith(b"%PDF-")
     assert first.content == second.content
+    # Named after the case whatever name the storage gave the file.
+    memo = f"PM-{case.memo_year}-{case.memo_serial}-{case.memo_rotel}.pdf"
+    assert first["Content-Disposition"] == f'attachment; filename="{memo}"'
     assert hashlib.sha256(first.content).hexdigest() == stored.sha256
     assert stored.size == len(first.content)
     page = client.get(reverse("cases:detail", args=[case.pk])).content.decode()
