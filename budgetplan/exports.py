@@ -75,3 +75,10 @@ def export_pdf(document: CaseDocument) -> bytes:
     from .pdf import render_case_pdf
 
     return render_case_pdf(document)
+
+
+@exporter("xlsx")
+def export_xlsx(document: CaseDocument) -> bytes:
+    from .workbook import export_case_workbook
+
+    return export_case_workbook(document.case)

@@ -5,6 +5,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from budgetplan.exports import EXPORTERS
 from budgetplan.selectors import case_by_registry_number, case_document
+from budgetplan.workbook import WorkbookError
 
 
 class Command(BaseCommand):
@@ -22,7 +23,10 @@ class Command(BaseCommand):
         case = case_by_registry_number(registry_number)
         if case is None:
             raise CommandError(f"Inget ärende har diarienummer {registry_number.strip()}.")
-        content = EXPORTERS[export_format](case_document(case_id=case.pk))
+        try:
+            content = EXPORTERS[export_format](case_document(case_id=case.pk))
+        except WorkbookError as error:
+            raise CommandError(str(error)) from error
         path = Path(output)
         try:
             path.write_bytes(content)
