@@ -4,7 +4,7 @@ from decimal import Decimal
 
 import pytest
 import tablib
-from django.contrib.auth.models import Permission, User
+from django.contrib.auth.models import Group, Permission, User
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
@@ -121,7 +121,7 @@ def test_admin_import_preview_then_confirm(reference_case, admin_client):
     assert OperatingBudgetRow.objects.get(frame__case=reference_case, order=2).costs == Decimal("12.5")
 
 
-def test_admin_import_needs_add_and_change_permission(reference_case, db):
+def test_admin_import_is_for_administrators_with_add_and_change_permission(reference_case, db):
     user = User.objects.create_user("lasare", password="pw", is_staff=True)
     user.user_permissions.set(Permission.objects.filter(codename="view_operatingbudgetrow"))
     client = Client()
@@ -132,6 +132,11 @@ def test_admin_import_needs_add_and_change_permission(reference_case, db):
 
     user.user_permissions.add(*Permission.objects.filter(
         codename__in=("add_operatingbudgetrow", "change_operatingbudgetrow")))
+    client.force_login(User.objects.get(pk=user.pk))
+    # A board's staff import their plan as a whole workbook: a single table spans all boards.
+    assert client.get("/admin/finance/operatingbudgetrow/import/").status_code == 403
+
+    user.groups.add(Group.objects.get(name="Administratör"))
     client.force_login(User.objects.get(pk=user.pk))
     assert client.get("/admin/finance/operatingbudgetrow/import/").status_code == 200
 
