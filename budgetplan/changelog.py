@@ -99,10 +99,18 @@ def _case_filter(model, case: Case) -> Q:
     if path is not None:
         return _path_filter(model, path, case)
     in_plan = Q(case_id=case.pk)
+    # The council goals the document shows: those the plan takes, and those above its board goals;
+    # their strategic goals show too (as budgetplan.ownership counts them).
+    council_goals_shown = (
+        _values_in(goals.PlanCouncilGoal, in_plan, "council_goal_id", "id")
+        | _values_in(goals.BoardGoal, in_plan, "council_goal_id", "id")
+    )
     if model is goals.StrategicGoal:
-        return _values_in(goals.PlanStrategicGoal, in_plan, "strategic_goal_id", "id")
+        return _values_in(goals.PlanStrategicGoal, in_plan, "strategic_goal_id", "id") | _values_in(
+            goals.CouncilGoal, council_goals_shown, "strategic_goal_id", "id",
+        )
     if model is goals.CouncilGoal:
-        return _values_in(goals.PlanCouncilGoal, in_plan, "council_goal_id", "id")
+        return council_goals_shown
     of_board_goals = _values_in(goals.BoardGoal, in_plan, "id", "board_goal_id")
     if model is goals.Indicator:
         return of_board_goals | _values_in(goals.PlanIndicator, in_plan, "indicator_id", "id")

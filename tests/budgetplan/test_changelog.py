@@ -165,3 +165,20 @@ def test_the_log_is_paged_newest_first(frame, anna):
     assert "kostnader: 19,0 → 20,0" in older[0]
     assert [row for row in older if "kostnader: 0,0 → 1,0" in row]
     assert "Ärende" in older[-1] and older[-1].endswith("skapad")  # the oldest: the case itself
+
+
+def test_goals_shown_above_a_board_goal_are_listed_though_the_plan_does_not_take_them(frame, anna):
+    case = frame.case
+    above = factories.BoardGoalFactory(case=case).council_goal
+    above.title = "Ett mål ovanför nämndmålet"
+    record_save(instance=above, user=anna)
+    strategic = above.strategic_goal
+    strategic.title = "Ett inriktningsmål ovanför"
+    record_save(instance=strategic, user=anna)
+
+    page = client_for(anna).get(changes_url(case)).content.decode()
+
+    assert "→ Ett mål ovanför nämndmålet" in page
+    assert "→ Ett inriktningsmål ovanför" in page
+    other = factories.FinancialFrameFactory().case
+    assert "Ett mål ovanför nämndmålet" not in client_for(anna).get(changes_url(other)).content.decode()
