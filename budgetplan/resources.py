@@ -90,6 +90,17 @@ class NaturalKeyWidget(ForeignKeyWidget):
             raise ValueError(f"{self.label} ”{value}” är inte entydigt.") from None
 
 
+def blank(value) -> bool:
+    """An empty cell: nothing, or only spaces."""
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
+def first_registry_number(case) -> str:
+    """The Dnr a case is written with: its first (registry numbers prefetched by the caller)."""
+    numbers = list(case.registry_numbers.all())
+    return numbers[0].number if numbers else ""
+
+
 class CaseWidget(NaturalKeyWidget):
     """A case by any of its registry numbers (Dnr); written as its first."""
 
@@ -97,10 +108,7 @@ class CaseWidget(NaturalKeyWidget):
         super().__init__(Case, "registry_numbers__number", label="Ärendet med Dnr", **kwargs)
 
     def render(self, value, obj=None, **kwargs):
-        if value is None:
-            return ""
-        numbers = list(value.registry_numbers.all())
-        return numbers[0].number if numbers else ""
+        return "" if value is None else first_registry_number(value)
 
 
 class ChoiceLabelWidget(Widget):

@@ -2,7 +2,7 @@
 from import_export.fields import Field
 from import_export.widgets import IntegerWidget
 
-from budgetplan.resources import AmountWidget, NaturalKeyWidget, RecordResource
+from budgetplan.resources import AmountWidget, NaturalKeyWidget, RecordResource, first_registry_number
 
 from .models import FinancialFrame, Investment, OperatingBudgetRow, TurnoverChange
 
@@ -17,10 +17,7 @@ class FrameWidget(NaturalKeyWidget):
                          label="Ekonomiska förutsättningar för Dnr", **kwargs)
 
     def render(self, value, obj=None, **kwargs):
-        if value is None:
-            return ""
-        numbers = list(value.case.registry_numbers.all())
-        return numbers[0].number if numbers else ""
+        return "" if value is None else first_registry_number(value.case)
 
 
 class FrameRowResource(RecordResource):

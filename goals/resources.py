@@ -6,7 +6,7 @@ from import_export.widgets import IntegerWidget
 from budgetplan.models import Board
 from budgetplan.resources import (
     AmountWidget, CaseWidget, ChoiceLabelWidget, IsoDateWidget, NaturalKeyWidget, RecordResource,
-    goal_code, whole_number,
+    blank, first_registry_number, goal_code, whole_number,
 )
 
 from .models import Activity, BoardGoal, CouncilGoal, Indicator, Periodicity, StrategicGoal, TargetKind, Unit
@@ -14,12 +14,8 @@ from .models import Activity, BoardGoal, CouncilGoal, Indicator, Periodicity, St
 YEAR, GOAL, CASE, BOARD_GOAL = "År", "KF:s mål", "Dnr", "Nämndmål"
 
 
-def _blank(value) -> bool:
-    return value is None or (isinstance(value, str) and not value.strip())
-
-
 def _year(row) -> int:
-    if _blank(row.get(YEAR)):
+    if blank(row.get(YEAR)):
         raise ValueError("Ange året i kolumnen År.")
     return whole_number(row.get(YEAR), "År")
 
@@ -37,7 +33,7 @@ class CouncilGoalWidget(NaturalKeyWidget):
 
     def clean(self, value, row=None, **kwargs):
         row = row or {}
-        if _blank(value) or (self.none_for_board_rows and not _blank(row.get(BOARD_GOAL))):
+        if blank(value) or (self.none_for_board_rows and not blank(row.get(BOARD_GOAL))):
             return None
         strategic, number = goal_code(value)
         year = _year(row)
@@ -62,7 +58,7 @@ class BoardGoalWidget(NaturalKeyWidget):
 
     def clean(self, value, row=None, **kwargs):
         row = row or {}
-        if _blank(value):
+        if blank(value):
             return None
         order = whole_number(value, BOARD_GOAL)
         strategic, number = goal_code(row.get(GOAL))
@@ -86,11 +82,6 @@ class BoardGoalWidget(NaturalKeyWidget):
 
 def _goal_of(record):
     return record.council_goal if record.council_goal_id else record.board_goal.council_goal
-
-
-def _first_registry_number(case) -> str:
-    numbers = list(case.registry_numbers.all())
-    return numbers[0].number if numbers else ""
 
 
 class CouncilGoalResource(RecordResource):
@@ -195,7 +186,7 @@ class GoalRowResource(RecordResource):
         return _goal_of(record).code
 
     def dehydrate_case(self, record):
-        return _first_registry_number(record.board_goal.case) if record.board_goal_id else ""
+        return first_registry_number(record.board_goal.case) if record.board_goal_id else ""
 
     def export(self, queryset=None, **kwargs):
         if queryset is not None:

@@ -2,15 +2,11 @@
 from import_export.fields import Field
 from import_export.widgets import IntegerWidget
 
-from budgetplan.resources import NaturalKeyWidget, RecordResource, whole_number
+from budgetplan.resources import NaturalKeyWidget, RecordResource, blank, first_registry_number, whole_number
 
 from .models import Person, Reservation, Signatory
 
 CASE, RESERVATION, NAME, PARTY = "Dnr", "Reservation", "Namn", "Parti"
-
-
-def _blank(value) -> bool:
-    return value is None or (isinstance(value, str) and not value.strip())
 
 
 class ReservationWidget(NaturalKeyWidget):
@@ -20,7 +16,7 @@ class ReservationWidget(NaturalKeyWidget):
         super().__init__(Reservation, "order", label=RESERVATION, **kwargs)
 
     def clean(self, value, row=None, **kwargs):
-        if _blank(value):
+        if blank(value):
             return None
         order = whole_number(value, RESERVATION)
         registry_number = str((row or {}).get(CASE) or "").strip()
@@ -41,7 +37,7 @@ class PersonWidget(NaturalKeyWidget):
         super().__init__(Person, "name", label="Personen", **kwargs)
 
     def clean(self, value, row=None, **kwargs):
-        if _blank(value):
+        if blank(value):
             return None
         party = str((row or {}).get(PARTY) or "").strip()
         found = Person.objects.filter(name=str(value).strip(), party__abbreviation=party).first()
@@ -71,8 +67,7 @@ class SignatoryResource(RecordResource):
         clean_model_instances = True
 
     def dehydrate_case(self, signatory):
-        numbers = list(signatory.reservation.case.registry_numbers.all())
-        return numbers[0].number if numbers else ""
+        return first_registry_number(signatory.reservation.case)
 
     def dehydrate_party(self, signatory):
         return signatory.person.party.abbreviation
