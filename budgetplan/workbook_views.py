@@ -16,14 +16,14 @@ from django.contrib.auth import get_permission_codename
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
 from . import permissions
 from .formatting import format_decimal
-from .models import Case
+from .views import _readable_case
 from .workbook import (
     MAX_UPLOAD_BYTES, Issue, WorkbookError, export_case_workbook, import_workbook, workbook_filename,
 )
@@ -42,9 +42,7 @@ def case_workbook(request, pk: int):
     Anyone may download a decided case's; before the decision only its board's clerks (and
     administrators), and a reader who may not see the case gets the 404 of a missing one.
     """
-    case = get_object_or_404(Case.objects.select_related("board"), pk=pk)
-    if not permissions.can_view_case(request.user, case):
-        raise Http404("Ärendet finns inte.")
+    case = _readable_case(request, pk)
     if not permissions.can_export_case(request.user, case):
         raise PermissionDenied(permissions.CLERKS_EXPORT_DRAFTS)
     try:
