@@ -182,3 +182,63 @@ def test_goals_shown_above_a_board_goal_are_listed_though_the_plan_does_not_take
     assert "→ Ett inriktningsmål ovanför" in page
     other = factories.FinancialFrameFactory().case
     assert "Ett mål ovanför nämndmålet" not in client_for(anna).get(changes_url(other)).content.decode()
+
+
+def test_a_goal_moved_to_another_case_takes_its_later_history_with_it(anna):
+    """Issue 9, item 2: the first case's log says the goal left, and nothing of what happened to
+    it (or to its indicators and activities) in the other case, whose readers it may not have."""
+    first, second = factories.CaseFactory(), factories.CaseFactory()
+    goal = factories.BoardGoalFactory(case=first, title="Nämndmålet före flytten")
+    indicator = factories.IndicatorFactory(
+        council_goal=None, board_goal=goal, name="Indikator före flytten",
+        council_target_kind="", council_target_value=None, council_target_unit="",
+    )
+    activity = factories.BoardActivityFactory(board_goal=goal, text="Aktivitet före flytten")
+    indicator.name = "Indikator ändrad i första ärendet"
+    record_save(instance=indicator, user=anna)
+
+    goal.case = second
+    record_save(instance=goal, user=anna)
+    goal.title = "Hemligt nämndmål i andra ärendet"
+    record_save(instance=goal, user=anna)
+    indicator.name = "Hemlig indikator i andra ärendet"
+    record_save(instance=indicator, user=anna)
+    activity.text = "Hemlig aktivitet i andra ärendet"
+    record_save(instance=activity, user=anna)
+    record_delete(instance=activity, user=anna)
+
+    reader_of_first = client_for(user_with("reader", first.board))
+    assert reader_of_first.get(changes_url(second)).status_code == 404
+    page = reader_of_first.get(changes_url(first)).content.decode()
+    assert "Hemlig" not in page
+    assert "Indikator före flytten → Indikator ändrad i första ärendet" in page
+    moved_out = [row for row in rows(page) if "flyttad till ett annat ärende" in row]
+    assert len(moved_out) == 1 and "Nämndmål Nämndmålet före flytten" in moved_out[0]
+
+    page = client_for(user_with("reader", second.board)).get(changes_url(second)).content.decode()
+    assert "Nämndmålet före flytten → Hemligt nämndmål i andra ärendet" in page
+    assert "Indikator ändrad i första ärendet → Hemlig indikator i andra ärendet" in page
+    assert any("Hemlig aktivitet i andra ärendet borttagen" in row for row in rows(page))
+    moved_in = [row for row in rows(page) if "flyttad hit från ett annat ärende" in row]
+    assert len(moved_in) == 1 and "Nämndmål Nämndmålet före flytten" in moved_in[0]
+    # what happened while the goal was in the first case stays in the first case's log
+    assert "Indikator före flytten →" not in page
+    assert "Indikator före flytten skapad" not in page
+
+
+def test_a_budget_row_moved_to_another_plans_frame_leaves_its_later_changes_behind(anna):
+    here, there = factories.FinancialFrameFactory(), factories.FinancialFrameFactory()
+    row = factories.OperatingBudgetRowFactory(frame=here, department="Kansliet")
+    row.frame = there
+    record_save(instance=row, user=anna)
+    row.department = "Annan nämnds avdelning"
+    record_save(instance=row, user=anna)
+
+    left = rows(client_for(anna).get(changes_url(here.case)).content.decode())
+    came = rows(client_for(anna).get(changes_url(there.case)).content.decode())
+
+    assert "Rad i driftbudgeten Kansliet flyttad till ett annat ärende" in left[0]
+    assert not [entry for entry in left if "Annan nämnds avdelning" in entry]
+    assert "avdelning: Kansliet → Annan nämnds avdelning" in came[0]
+    assert "Rad i driftbudgeten Kansliet flyttad hit från ett annat ärende" in came[1]
+    assert not [entry for entry in came if "Kansliet skapad" in entry]
