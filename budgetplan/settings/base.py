@@ -3,6 +3,7 @@ import os
 from pathlib import Path
 
 import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
@@ -16,6 +17,16 @@ def env_bool(name: str, default: bool = False) -> bool:
 
 def env_list(name: str, default: str = "") -> list[str]:
     return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
+
+
+def env_count(name: str, default: int) -> int:
+    """A whole number ≥ 0 from the environment; anything else stops the start with its name."""
+    value = os.environ.get(name, "").strip()
+    if not value:
+        return default
+    if not value.isdigit():
+        raise ImproperlyConfigured(f"{name} must be a whole number, 0 or more (got {value!r}).")
+    return int(value)
 
 
 SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY", "")
@@ -66,6 +77,11 @@ AXES_COOLOFF_TIME = 1
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/lockout.html"  # Swedish, not axes' English plain text
+# The address attempts are counted by: REMOTE_ADDR, or behind proxies the client's address as the
+# proxies forwarded it (budgetplan.client_ip). Count only proxies that overwrite or append to
+# X-Forwarded-For: one more than there are lets a client choose its own address.
+BUDGETPLAN_TRUSTED_PROXIES = env_count("BUDGETPLAN_TRUSTED_PROXIES", 0)
+AXES_CLIENT_IP_CALLABLE = "budgetplan.client_ip.client_ip"
 
 # No inline script anywhere: pages and the admin load scripts and styles from our own origin.
 CONTENT_SECURITY_POLICY = {

@@ -67,3 +67,63 @@ def test_login_is_locked_after_repeated_failures(client, django_user_model):
     page = response.content.decode()
     assert "Inloggningen är spärrad" in page and "5 misslyckade inloggningsförsök" in page
     assert "Account locked" not in page
+
+
+PROXY = "10.0.0.2"  # the TLS proxy in front: every request reaches the application from it
+
+
+@pytest.mark.django_db
+@override_settings(AXES_ENABLED=True, BUDGETPLAN_TRUSTED_PROXIES=1)
+def test_behind_the_proxy_the_lockout_holds_the_guessing_client_only(client, django_user_model):
+    from axes.models import AccessAttempt
+    from django.test import Client
+
+    call_command("axes_reset", verbosity=0)
+    django_user_model.objects.create_user("redaktor", password="rätt-lösenord-123", is_staff=True)
+    url = reverse("admin:login")
+    wrong = {"username": "redaktor", "password": "fel"}
+    right = {"username": "redaktor", "password": "rätt-lösenord-123"}
+    guesser = {"REMOTE_ADDR": PROXY, "HTTP_X_FORWARDED_FOR": "203.0.113.9"}
+    for _ in range(5):
+        client.post(url, wrong, **guesser)
+
+    assert client.post(url, right, **guesser).status_code == 429
+    # An address the client writes in front of the proxy's own is not believed.
+    forged = {"REMOTE_ADDR": PROXY, "HTTP_X_FORWARDED_FOR": "198.51.100.20, 203.0.113.9"}
+    assert client.post(url, right, **forged).status_code == 429
+    # The editor, at their own address behind the same proxy, logs in.
+    editor = Client()
+    response = editor.post(url, right, REMOTE_ADDR=PROXY, HTTP_X_FORWARDED_FOR="198.51.100.20")
+    assert response.status_code == 302
+    assert response.wsgi_request.user.is_authenticated
+    assert set(AccessAttempt.objects.values_list("ip_address", flat=True)) == {"203.0.113.9"}
+
+
+@pytest.mark.django_db
+@override_settings(AXES_ENABLED=True, BUDGETPLAN_TRUSTED_PROXIES=0)
+def test_without_a_proxy_a_forwarded_header_is_not_believed(client, django_user_model):
+    from axes.models import AccessAttempt
+
+    call_command("axes_reset", verbosity=0)
+    django_user_model.objects.create_user("redaktor", password="rätt-lösenord-123")
+    url = reverse("admin:login")
+    for n in range(5):
+        client.post(url, {"username": "redaktor", "password": "fel"},
+                    REMOTE_ADDR="203.0.113.9", HTTP_X_FORWARDED_FOR=f"198.51.100.{n}")
+    response = client.post(url, {"username": "redaktor", "password": "rätt-lösenord-123"},
+                           REMOTE_ADDR="203.0.113.9", HTTP_X_FORWARDED_FOR="198.51.100.99")
+    assert response.status_code == 429
+    assert set(AccessAttempt.objects.values_list("ip_address", flat=True)) == {"203.0.113.9"}
+
+
+def test_production_trusts_one_proxy_unless_told_otherwise():
+    script = "from django.conf import settings; print('PROXIES', settings.BUDGETPLAN_TRUSTED_PROXIES)"
+    env = {
+        "DJANGO_SETTINGS_MODULE": "budgetplan.settings.production",
+        "DJANGO_SECRET_KEY": "x" * 50, "DJANGO_ALLOWED_HOSTS": "budget.stockholm.se",
+    }
+    assert "PROXIES 1" in manage("shell", "-c", script, **env).stdout
+    assert "PROXIES 2" in manage("shell", "-c", script, BUDGETPLAN_TRUSTED_PROXIES="2", **env).stdout
+    refused = manage("shell", "-c", script, BUDGETPLAN_TRUSTED_PROXIES="en", **env)
+    assert refused.returncode != 0
+    assert "BUDGETPLAN_TRUSTED_PROXIES" in refused.stderr
