@@ -244,10 +244,13 @@ def _entry_kind(row, before, moved_by: str | None) -> str | None:
     return row.history_type
 
 
-def case_changes(*, case: Case, since: datetime.datetime | None = None) -> list[ChangeEntry]:
+def case_changes(
+    *, case: Case, since: datetime.datetime | None = None, login_names: bool = False,
+) -> list[ChangeEntry]:
     """Every change beneath the case (after `since`, if given), newest first.
 
-    A save that changed no field a person sees (only its version) is left out.
+    A save that changed no field a person sees (only its version) is left out. Authors without a
+    full name are named by their login name only with `login_names` (for staff).
     """
     entries = []
     for rank, model in enumerate(LOGGED_MODELS):
@@ -274,7 +277,8 @@ def case_changes(*, case: Case, since: datetime.datetime | None = None) -> list[
             # A record that left is named as it was here; its values elsewhere are not ours.
             shown = before if kind == MOVED_OUT else row
             entries.append(ChangeEntry(
-                when=row.history_date, who=user_label(row.history_user), model=model,
+                when=row.history_date, who=user_label(row.history_user, login_name=login_names),
+                model=model,
                 record=_label(model, shown), kind=kind, changes=changes,
                 order=(row.history_date, rank, row.history_id),
             ))
@@ -305,9 +309,11 @@ class ChangeLog:
     page: Page
 
 
-def case_change_log(*, case_id: int, page_number=None, per_page: int = CHANGES_PER_PAGE) -> ChangeLog:
+def case_change_log(
+    *, case_id: int, page_number=None, per_page: int = CHANGES_PER_PAGE, login_names: bool = False,
+) -> ChangeLog:
     """The change-log page of a case: one page of its changes, newest first, described."""
     case = Case.objects.select_related("board").get(pk=case_id)
-    page = Paginator(case_changes(case=case), per_page).get_page(page_number)
+    page = Paginator(case_changes(case=case, login_names=login_names), per_page).get_page(page_number)
     describe(page.object_list)
     return ChangeLog(case=case, page=page)

@@ -168,10 +168,17 @@ def related_labels(changes) -> dict:
     return labels
 
 
-def user_label(user) -> str:
+# Who made a change, to a reader who may not see login names (the public reading a decided case).
+STAFF_MEMBER = "en handläggare"
+
+
+def user_label(user, *, login_name: bool = True) -> str:
+    """The author of a change: their full name; without one, their login name where the reader
+    is staff (`login_name`), and otherwise "en handläggare": a login name is half a password
+    guess and is never shown publicly."""
     if user is None:
         return "okänd (ingen inloggad användare)"
-    return user.get_full_name() or user.get_username()
+    return user.get_full_name() or (user.get_username() if login_name else STAFF_MEMBER)
 
 
 # ---- Optimistic locking --------------------------------------------------------------------

@@ -100,7 +100,10 @@ def _render_case_detail(request, case: Case) -> str:
 def case_changes(request, pk: int):
     """The case's change log, for those who may read the case."""
     _readable_case(request, pk)
-    log = changelog.case_change_log(case_id=pk, page_number=request.GET.get("sida"))
+    # Login names are for staff who may read the case; the public reads "en handläggare".
+    log = changelog.case_change_log(
+        case_id=pk, page_number=request.GET.get("sida"), login_names=request.user.is_staff,
+    )
     return render(request, "cases/changes.html", {"log": log, "case": log.case})
 
 

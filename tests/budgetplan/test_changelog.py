@@ -242,3 +242,34 @@ def test_a_budget_row_moved_to_another_plans_frame_leaves_its_later_changes_behi
     assert "avdelning: Kansliet → Annan nämnds avdelning" in came[0]
     assert "Rad i driftbudgeten Kansliet flyttad hit från ett annat ärende" in came[1]
     assert not [entry for entry in came if "Kansliet skapad" in entry]
+
+
+def test_a_login_name_is_never_shown_to_the_public():
+    """Issue 9, item 5: staff without a full name appear as "en handläggare" to the public; the
+    login name is for logged-in staff who may read the case."""
+    case = factories.RegistryNumberFactory().case
+    clerk = user_with("clerk", case.board)  # a login name, no full name
+    row = factories.OperatingBudgetRowFactory(frame__case=case, department="Kansliet")
+    row.department = "Kansliet och stab"
+    record_save(instance=row, user=clerk)
+    decide(case, user=clerk)
+
+    public = client_for(None).get(changes_url(case)).content.decode()
+    edit = next(row for row in rows(public) if "Kansliet → Kansliet och stab" in row)
+    assert clerk.username not in public
+    assert " en handläggare " in f" {edit} "
+
+    for reader in (user_with("reader", case.board), user_with("editor", factories.BoardFactory())):
+        staff_page = client_for(reader).get(changes_url(case)).content.decode()
+        edit = next(row for row in rows(staff_page) if "Kansliet → Kansliet och stab" in row)
+        assert f" {clerk.username} " in f" {edit} "
+    other = factories.RegistryNumberFactory().case
+    named = user_with("clerk", other.board)
+    User.objects.filter(pk=named.pk).update(username="eva.e", first_name="Eva", last_name="Ek")
+    named.refresh_from_db()
+    goal = factories.BoardGoalFactory(case=other, title="Ett mål")
+    goal.title = "Ett bättre mål"
+    record_save(instance=goal, user=named)
+    decide(other)
+    page = client_for(None).get(changes_url(other)).content.decode()
+    assert "Eva Ek" in page and "eva.e" not in page
