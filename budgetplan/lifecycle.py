@@ -386,6 +386,9 @@ def case_transition(*, case: Case, to_status: str, user, decided_on=None) -> Cas
     with _moving_case(case.pk):
         case.status = to_status
         case.decided_on = decided_on if to_status == Case.Status.DECIDED else None
+        if to_status == Case.Status.DECIDED:
+            # The board as named today is what the decision said, whatever it is called later.
+            case.decided_board_name, case.decided_board_office = case.board.name, case.board.office
         record_save(instance=case, user=user)
         transition = record_save(
             instance=CaseTransition(case=case, from_status=before, to_status=to_status, by=user),

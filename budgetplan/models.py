@@ -93,6 +93,13 @@ class Case(models.Model):
     )
     status = models.CharField("status", max_length=10, choices=Status.choices, default=Status.DRAFT)
     decided_on = models.DateField("beslutsdatum", null=True, blank=True)
+    # The board as the decision named it: a decided case reads the same after a board is renamed.
+    decided_board_name = models.CharField(
+        "nämnd vid beslutet", max_length=200, blank=True, editable=False,
+    )
+    decided_board_office = models.CharField(
+        "förvaltning vid beslutet", max_length=200, blank=True, editable=False,
+    )
     predecessor = models.ForeignKey(
         "self", verbose_name="föregående version", on_delete=models.PROTECT, null=True,
         blank=True, related_name="successors",
@@ -130,6 +137,19 @@ class Case(models.Model):
     @property
     def memo_number(self) -> str:
         return f"PM {self.memo_year}:{self.memo_serial} {self.memo_rotel}"
+
+    @property
+    def _board_frozen(self) -> bool:
+        return self.status == Case.Status.DECIDED and bool(self.decided_board_name)
+
+    @property
+    def board_name(self) -> str:
+        """The board's name as the document shows it: as at the decision, once decided."""
+        return self.decided_board_name if self._board_frozen else self.board.name
+
+    @property
+    def board_office(self) -> str:
+        return self.decided_board_office if self._board_frozen else self.board.office
 
 
 REGISTRY_NUMBER_PATTERN = re.compile(r"^\d{1,4}-\d{1,6}/\d{4}$")

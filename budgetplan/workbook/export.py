@@ -39,8 +39,8 @@ def _case_rows(data: CaseData):
     yield {
         "registry_numbers": ", ".join(r.number for r in data.registry_numbers),
         "memo_year": case.memo_year, "memo_serial": case.memo_serial, "memo_rotel": case.memo_rotel,
-        "title": case.title, "budget_year": case.budget_year, "board": case.board.name,
-        "board_office": case.board.office, "proposing_body": case.proposing_body,
+        "title": case.title, "budget_year": case.budget_year, "board": case.board_name,
+        "board_office": case.board_office, "proposing_body": case.proposing_body,
         "deciding_body": case.deciding_body, "status": case.status, "decided_on": case.decided_on,
     }
 
