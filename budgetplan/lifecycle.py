@@ -413,16 +413,16 @@ def _store_decided_document(case: Case, user) -> DecidedDocument:
     return record_save(instance=decided, user=user)
 
 
-def decided_pdf(case: Case) -> tuple[str, bytes] | None:
-    """The stored PDF of a decided case (file name, bytes), exactly as rendered at the decision."""
+def decided_pdf(case: Case) -> tuple[str, DecidedDocument] | None:
+    """The PDF stored at a case's decision: the download's file name and the stored document,
+    whose file the caller opens (and streams) exactly as it was rendered at the decision."""
     document = DecidedDocument.objects.filter(case_id=case.pk).first()
     if document is None:
         return None
     from .selectors import case_file_stem
 
     # Named after the case, not the stored file, whose name storage may have made unique.
-    with document.file.open("rb") as handle:
-        return f"{case_file_stem(case)}.pdf", handle.read()
+    return f"{case_file_stem(case)}.pdf", document
 
 
 # ---- A new version of a decided case ---------------------------------------------------------

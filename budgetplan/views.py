@@ -11,12 +11,12 @@ from django.conf import settings
 from django.contrib import messages
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.views.decorators.http import require_POST
 
-from . import changelog, lifecycle, permissions, selectors
+from . import changelog, http_cache, lifecycle, permissions, selectors
 from .attachments import content_type_for
 from .exports import EXPORTERS, render_case_page
 from .models import Attachment, Case
@@ -73,15 +73,25 @@ def case_detail(request, pk: int):
         # The whole city reads decided cases, and a decided case never changes again (nor is it
         # deleted): its public page is rendered once per process and then served from the cache
         # without touching the database. Only decided cases' pages are ever put there.
-        html = cache.get(_public_page_key(pk))
-        if html is not None:
-            return HttpResponse(html)
+        cached = cache.get(_public_page_key(pk))
+        if isinstance(cached, tuple):  # an entry of an earlier release (the HTML alone) is redone
+            return _public_page(request, *cached)
     case = _readable_case(request, pk)
     html = _render_case_detail(request, case)
     if public_read and case.status == Case.Status.DECIDED:
-        cache.set(_public_page_key(pk), html, timeout=None)
-    # Drafts change under their editors' hands: always rendered from the records as they are.
-    return HttpResponse(html)
+        entry = (html, http_cache.content_etag(html), case.updated_at)
+        cache.set(_public_page_key(pk), entry, timeout=None)
+        return _public_page(request, *entry)
+    # Drafts change under their editors' hands, and a logged-in reader's page holds their own
+    # forms and name: rendered from the records as they are, and kept by no cache.
+    return http_cache.private(HttpResponse(html))
+
+
+def _public_page(request, html: str, etag: str, decided_at) -> HttpResponse:
+    return http_cache.public(
+        request, lambda: HttpResponse(html),
+        etag=etag, last_modified=decided_at, max_age=http_cache.PAGE_MAX_AGE,
+    )
 
 
 def _public_page_key(pk: int) -> str:
@@ -99,36 +109,54 @@ def _render_case_detail(request, case: Case) -> str:
 
 def case_changes(request, pk: int):
     """The case's change log, for those who may read the case."""
-    _readable_case(request, pk)
+    case = _readable_case(request, pk)
     # Login names are for staff who may read the case; the public reads "en handläggare".
     log = changelog.case_change_log(
         case_id=pk, page_number=request.GET.get("sida"), login_names=request.user.is_staff,
     )
-    return render(request, "cases/changes.html", {"log": log, "case": log.case})
+    response = render(request, "cases/changes.html", {"log": log, "case": log.case})
+    if case.status == Case.Status.DECIDED and not request.user.is_authenticated:
+        return http_cache.public(
+            request, lambda: response, etag=http_cache.content_etag(response.content),
+            last_modified=case.updated_at, max_age=http_cache.PAGE_MAX_AGE,
+        )
+    return http_cache.private(response)
 
 
 def case_pdf(request, pk: int):
     case = _readable_case(request, pk)
     if not permissions.can_export_case(request.user, case):
         raise PermissionDenied(permissions.CLERKS_EXPORT_DRAFTS)
-    # A decided case's PDF is the file stored at the decision, byte for byte; before that (and
-    # for a case decided before PDFs were stored) it is rendered from the records as they are.
-    stored = lifecycle.decided_pdf(case) if case.status == Case.Status.DECIDED else None
+    decided = case.status == Case.Status.DECIDED
+    # A decided case's PDF is the file stored at the decision, byte for byte, streamed from
+    # storage; before that (and for a case decided before PDFs were stored) it is rendered from
+    # the records as they are.
+    stored = lifecycle.decided_pdf(case) if decided else None
     if stored is not None:
-        filename, content = stored
-    else:
-        try:
-            filename, content = _rendered_pdf(case)
-        except PdfBusy:
-            response = HttpResponse(
-                "Många PDF:er skapas just nu. Försök igen om en stund.",
-                status=503, content_type="text/plain; charset=utf-8",
-            )
-            response["Retry-After"] = "10"
-            return response
+        filename, document = stored
+        return http_cache.public(
+            request, lambda: _file_download(document.file.open("rb"), filename, "application/pdf"),
+            etag=document.sha256, last_modified=document.created_at,
+            max_age=http_cache.STORED_FILE_MAX_AGE, immutable=True,
+        )
+    try:
+        filename, content = _rendered_pdf(case)
+    except PdfBusy:
+        response = HttpResponse(
+            "Många PDF:er skapas just nu. Försök igen om en stund.",
+            status=503, content_type="text/plain; charset=utf-8",
+        )
+        response["Retry-After"] = "10"
+        return response
     response = HttpResponse(content, content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="{_ascii_filename(filename)}"'
-    return response
+    response["X-Content-Type-Options"] = "nosniff"
+    if decided:
+        return http_cache.public(
+            request, lambda: response, etag=http_cache.content_etag(content),
+            last_modified=case.updated_at, max_age=http_cache.PAGE_MAX_AGE,
+        )
+    return http_cache.private(response)
 
 
 def _rendered_pdf(case: Case) -> tuple[str, bytes]:
@@ -149,15 +177,29 @@ def _rendered_pdf(case: Case) -> tuple[str, bytes]:
 def case_attachment(request, pk: int, number: int):
     """An uploaded attachment, for those who may read the case: always a download, never shown
     in the browser, with the content type of the kind it was checked to be at upload."""
-    _readable_case(request, pk)
+    case = _readable_case(request, pk)
     attachment = Attachment.objects.filter(case_id=pk, number=number).first()
     if attachment is None or not attachment.file:
         raise Http404("Bilagan finns inte.")
-    with attachment.file.open("rb") as handle:
-        content = handle.read()
     name = PurePath(attachment.file.name).name
-    response = HttpResponse(content, content_type=content_type_for(name))
-    response["Content-Disposition"] = f'attachment; filename="{_ascii_filename(name)}"'
+
+    def download():
+        return _file_download(attachment.file.open("rb"), name, content_type_for(name))
+
+    if case.status == Case.Status.DECIDED:
+        # Stored files are never overwritten, and a decided case's attachments never change.
+        return http_cache.public(
+            request, download, etag=f"bilaga-{attachment.pk}-{attachment.version}",
+            last_modified=case.updated_at, max_age=http_cache.STORED_FILE_MAX_AGE, immutable=True,
+        )
+    return http_cache.private(download())
+
+
+def _file_download(handle, name: str, content_type: str) -> FileResponse:
+    """A stored file sent a block at a time (up to 20 MB each, several workers), as a download."""
+    response = FileResponse(
+        handle, content_type=content_type, as_attachment=True, filename=_ascii_filename(name),
+    )
     response["X-Content-Type-Options"] = "nosniff"
     return response
 

@@ -10,6 +10,7 @@ import hashlib
 import secrets
 
 from django import forms
+from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.admin.views.decorators import staff_member_required
 from django.contrib.auth import get_permission_codename
@@ -21,8 +22,9 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
-from . import permissions
+from . import http_cache, permissions
 from .formatting import format_decimal
+from .models import Case
 from .views import _readable_case
 from .workbook import (
     MAX_UPLOAD_BYTES, Issue, WorkbookError, export_case_workbook, import_workbook, workbook_filename,
@@ -45,18 +47,30 @@ def case_workbook(request, pk: int):
     case = _readable_case(request, pk)
     if not permissions.can_export_case(request.user, case):
         raise PermissionDenied(permissions.CLERKS_EXPORT_DRAFTS)
-    try:
-        content = export_case_workbook(case)
-    except WorkbookError as error:
-        # The case holds what no workbook can carry (a text over Excel's cell limit, goals of
-        # another year): say so, as `manage.py export_workbook` does, rather than fail with 500.
-        return HttpResponse(
-            f"Arbetsboken kan inte skapas: {error}", status=409,
-            content_type="text/plain; charset=utf-8",
+
+    def download():
+        try:
+            content = export_case_workbook(case)
+        except WorkbookError as error:
+            # The case holds what no workbook can carry (a text over Excel's cell limit, goals of
+            # another year): say so, as `manage.py export_workbook` does, rather than fail with 500.
+            return HttpResponse(
+                f"Arbetsboken kan inte skapas: {error}", status=409,
+                content_type="text/plain; charset=utf-8",
+            )
+        response = HttpResponse(content, content_type=XLSX_TYPE)
+        response["Content-Disposition"] = f'attachment; filename="{workbook_filename(case)}"'
+        return response
+
+    if case.status == Case.Status.DECIDED:
+        # The same content every time, though not the same bytes (the export time is written
+        # in): a weak ETag, and a copy that is current is not built again.
+        return http_cache.public(
+            request, download,
+            etag=f'W/"arbetsbok-{case.pk}-{case.revision}-{settings.CASE_PAGE_CACHE_VERSION}"',
+            last_modified=case.updated_at, max_age=http_cache.PAGE_MAX_AGE,
         )
-    response = HttpResponse(content, content_type=XLSX_TYPE)
-    response["Content-Disposition"] = f'attachment; filename="{workbook_filename(case)}"'
-    return response
+    return http_cache.private(download())
 
 
 class WorkbookUploadForm(forms.Form):

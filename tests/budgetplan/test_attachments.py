@@ -111,7 +111,7 @@ def test_an_attachment_is_served_as_a_download_with_a_fixed_type(client):
 
     assert f'href="{url}"' in page and "/media/" not in page
     assert response.status_code == 200
-    assert response.content == PDF
+    assert b"".join(response.streaming_content) == PDF
     assert response["Content-Type"] == "application/pdf"
     assert response["Content-Disposition"] == 'attachment; filename="underlag.pdf"'
     assert response["X-Content-Type-Options"] == "nosniff"
@@ -135,3 +135,25 @@ def test_media_files_have_no_public_url(client):
     decide(case)
 
     assert client.get(f"/media/{attachment.file.name}").status_code == 404
+
+
+def test_attachments_and_decided_pdfs_are_streamed_not_read_whole(client, monkeypatch):
+    """Issue 9, item 23: a worker holds a block of the file at a time, not all 20 MB of it."""
+    from budgetplan import exports
+
+    large = PDF + b"%" * (300 * 1024)
+    monkeypatch.setitem(exports.EXPORTERS, "pdf", lambda document: large)
+    case = f.CaseFactory()
+    attachment = attach("underlag.pdf", large, case)
+    decide(case)
+
+    for url in (reverse("cases:attachment", args=[case.pk, attachment.number]),
+                reverse("cases:pdf", args=[case.pk])):
+        response = client.get(url)
+        assert response.streaming, url
+        assert response["Content-Length"] == str(len(large))
+        blocks = list(response.streaming_content)
+        assert len(blocks) > 1 and max(len(block) for block in blocks) < len(large)
+        assert b"".join(blocks) == large
+        assert response["Content-Disposition"].startswith('attachment; filename="')
+        assert response["X-Content-Type-Options"] == "nosniff"
