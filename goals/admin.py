@@ -10,6 +10,7 @@ import re
 
 from django import forms
 from django.contrib import admin
+from django.contrib.admin.options import IncorrectLookupParameters
 from django.db.models import F, Q
 from django.db.models.functions import Coalesce
 from django.utils.text import Truncator
@@ -81,6 +82,14 @@ def _years() -> list[tuple[int, str]]:
     return [(year, str(year)) for year in sorted(years, reverse=True)]
 
 
+def _filter_number(value: str) -> int:
+    """A filter's value from the address as a number; anything else (a typed "?year=abc") is the
+    admin's notice about a filter it cannot use, not a server error."""
+    if not value.isdigit():
+        raise IncorrectLookupParameters(value)
+    return int(value)
+
+
 class GoalYearFilter(admin.SimpleListFilter):
     """The year of an indicator or activity: its council goal's, or its board goal's plan's."""
 
@@ -92,9 +101,9 @@ class GoalYearFilter(admin.SimpleListFilter):
 
     def queryset(self, request, queryset):
         if self.value():
+            year = _filter_number(self.value())
             return queryset.filter(
-                Q(council_goal__strategic_goal__year=self.value())
-                | Q(board_goal__case__budget_year=self.value())
+                Q(council_goal__strategic_goal__year=year) | Q(board_goal__case__budget_year=year)
             )
         return queryset
 
@@ -127,9 +136,8 @@ class ActivityBoardFilter(admin.SimpleListFilter):
 
     def queryset(self, request, queryset):
         if self.value():
-            return queryset.filter(
-                Q(assigned_board_id=self.value()) | Q(board_goal__case__board_id=self.value())
-            )
+            board_id = _filter_number(self.value())
+            return queryset.filter(Q(assigned_board_id=board_id) | Q(board_goal__case__board_id=board_id))
         return queryset
 
 
