@@ -193,8 +193,10 @@ class ServiceAdmin(BoardScopedAdminMixin, VersionFieldMixin, admin.ModelAdmin):
         field = super().formfield_for_dbfield(db_field, request, **kwargs)
         long_text = isinstance(db_field, models.CharField) and (db_field.max_length or 0) >= 300
         if long_text and not db_field.choices:
-            # Titles of goals and cases run long; let them be read whole while typed.
-            field.widget.attrs["style"] = "width: 100%; max-width: 50em"
+            # Titles of goals and cases run long; let them be read whole while typed. A class,
+            # not a style="" attribute: the content security policy allows no inline style.
+            classes = field.widget.attrs.get("class", "")
+            field.widget.attrs["class"] = f"{classes} long-title".strip()
         return field
 
     def save_model(self, request, obj, form, change):
@@ -260,9 +262,9 @@ class ServiceTabularInline(CachedChoicesInlineMixin, admin.TabularInline):
     def formfield_for_dbfield(self, db_field, request, **kwargs):
         field = super().formfield_for_dbfield(db_field, request, **kwargs)
         if field is not None and isinstance(field.widget, RelatedFieldWidgetWrapper):
-            # A table row has no room for the related-record icons; the choice itself stays.
+            # A table row has no room for the related-record icons; the choice itself stays
+            # (static/css/admin.css sets how wide a choice in a row is).
             field.widget = field.widget.widget
-            field.widget.attrs.setdefault("style", "max-width: 22em")
         return field
 
 

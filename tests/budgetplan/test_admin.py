@@ -478,3 +478,25 @@ def test_a_bad_value_in_any_list_filter_is_not_a_server_error(admin_client):
                 assert answer.status_code == 200, (url, name, bad)
                 tried += 1
     assert tried > 50
+
+
+def test_admin_pages_write_no_inline_style_the_content_security_policy_would_block(admin_client, case):
+    """Issue 9: style="" attributes do nothing under "style-src 'self'"; the widths they meant
+    come from static/css/admin.css."""
+    import re
+    from pathlib import Path
+
+    from django.contrib.staticfiles import finders
+
+    goal = factories.BoardGoalFactory(case=case)
+    factories.PlanCouncilGoalFactory(case=case)
+    pages = {}
+    for url in (change_url(case), reverse("admin:budgetplan_case_add"), change_url(goal)):
+        response = admin_client.get(url)
+        assert "'unsafe-inline'" not in response["Content-Security-Policy"]
+        pages[url] = response.content.decode()
+        assert not re.search(r"\sstyle=", pages[url]), url
+    title = re.search(r'<input[^>]*name="title"[^>]*>', pages[change_url(case)]).group(0)
+    assert "long-title" in title.split('class="', 1)[1].split('"', 1)[0]
+    stylesheet = Path(finders.find("css/admin.css")).read_text(encoding="utf-8")
+    assert re.search(r"input\.long-title\s*\{[^}]*max-width:\s*50em", stylesheet)
