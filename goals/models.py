@@ -280,6 +280,17 @@ class Indicator(models.Model):
                 name="indicator_board_has_no_council_target",
                 violation_error_message="Nämndens egna indikatorer har inget KF-årsmål.",
             ),
+            # The goal and Ordning name an indicator in the workbook; a second one with the same
+            # would make every exported workbook refuse to be read back. (A NULL goal is never
+            # equal to another, so each constraint holds only for its own kind of indicator.)
+            models.UniqueConstraint(
+                fields=["council_goal", "order"], name="indicator_council_order_unique",
+                violation_error_message="Ordningsnumret finns redan bland indikatorerna under detta KF-mål.",
+            ),
+            models.UniqueConstraint(
+                fields=["board_goal", "order"], name="indicator_board_order_unique",
+                violation_error_message="Ordningsnumret finns redan bland indikatorerna under detta nämndmål.",
+            ),
             *target_constraints("indicator", "council_target", "KF:s årsmål"),
         ]
 
@@ -373,6 +384,17 @@ class Activity(models.Model):
                 name="activity_has_one_owner",
                 violation_error_message="En aktivitet hör till antingen ett KF-mål (med ansvarig "
                 "nämnd) eller ett nämndmål.",
+            ),
+            # As for indicators; a council activity is named within its assigned board's plan,
+            # so two boards may each have their activity 1 under the same council goal.
+            models.UniqueConstraint(
+                fields=["council_goal", "assigned_board", "order"], name="activity_council_order_unique",
+                violation_error_message="Ordningsnumret finns redan bland den ansvariga nämndens "
+                "aktiviteter under detta KF-mål.",
+            ),
+            models.UniqueConstraint(
+                fields=["board_goal", "order"], name="activity_board_order_unique",
+                violation_error_message="Ordningsnumret finns redan bland aktiviteterna under detta nämndmål.",
             ),
         ]
 

@@ -30,10 +30,6 @@ WRAP = Alignment(wrap_text=True, vertical="top")
 TOP = Alignment(vertical="top")
 
 
-def _target(kind, value, decimals, unit):
-    return {"kind": kind, "value": value, "decimals": decimals, "unit": unit}
-
-
 def _case_rows(data: CaseData):
     case = data.case
     yield {
@@ -53,17 +49,22 @@ def _indicator_row(indicator, plan_indicators):
         "board_goal": indicator.board_goal.order if indicator.board_goal_id else None,
         "order": indicator.order, "name": indicator.name, "in_plan": plan is not None,
         "periodicity": indicator.periodicity,
-        "council_target_kind": indicator.council_target_kind,
-        "council_target_value": (indicator.council_target_value, indicator.council_target_decimals),
-        "council_target_unit": indicator.council_target_unit,
+        **_target_values("council_target", indicator),
     }
     if plan is not None:
-        row.update({
-            "board_target_kind": plan.board_target_kind,
-            "board_target_value": (plan.board_target_value, plan.board_target_decimals),
-            "board_target_unit": plan.board_target_unit,
-        })
+        row.update(_target_values("board_target", plan))
     return row
+
+
+def _target_values(prefix: str, record) -> dict:
+    """A target's columns; its decimals are written as data, whatever a cell's format will say."""
+    value, decimals = getattr(record, f"{prefix}_value"), getattr(record, f"{prefix}_decimals")
+    return {
+        f"{prefix}_kind": getattr(record, f"{prefix}_kind"),
+        f"{prefix}_value": (value, decimals),
+        f"{prefix}_decimals": decimals if value is not None else None,
+        f"{prefix}_unit": getattr(record, f"{prefix}_unit"),
+    }
 
 
 def _activity_row(activity):
@@ -189,7 +190,7 @@ def _write_value(cell, column: layout.Column, value) -> None:
     elif kind == layout.CODE:
         write_text(cell, str(value))
         cell.number_format = layout.TEXT_FORMAT
-    elif kind == layout.INTEGER:
+    elif kind in (layout.INTEGER, layout.DECIMALS):
         cell.value = int(value)
     elif kind == layout.AMOUNT:
         cell.value = Decimal(value)
@@ -199,6 +200,7 @@ def _write_value(cell, column: layout.Column, value) -> None:
         if number is None:
             return
         cell.value = Decimal(number)
+        # shown with its decimals; read back from its decimals column, never from this format
         cell.number_format = "#,##0" + ("." + "0" * decimals if decimals else "")
     elif kind == layout.DATE:
         cell.value = value
@@ -260,8 +262,7 @@ def _write_formulas(worksheet, spec: layout.Sheet, letters: dict[str, str], coun
     if not spec.total_label or not count:
         return
     total_row = last + 1
-    label_column = next(c for c in spec.columns if c.kind == layout.TEXT)
-    label = worksheet[f"{letters[label_column.key]}{total_row}"]
+    label = worksheet[f"{letters[spec.total_label_column.key]}{total_row}"]
     write_text(label, spec.total_label)
     label.font = HEADER_FONT
     for column in spec.columns:
@@ -316,14 +317,22 @@ def _write_sheet(workbook: Workbook, spec: layout.Sheet, data: CaseData) -> None
 
 def _write_readme(workbook: Workbook) -> None:
     worksheet = workbook.create_sheet(layout.README_SHEET)
+    table_head = ("Blad", "Innehåll")
     lines = [
         ("Arbetsbok från Budgetplan", ""),
         ("Ändra i bladen och läs in arbetsboken igen: ärendet hittas med sitt Dnr. Det som inte "
-         "står i arbetsboken tas bort ur ärendet; KF:s gemensamma mål och indikatorer tas aldrig bort.", ""),
+         "står i arbetsboken tas bort ur ärendet; KF:s gemensamma mål, indikatorer och aktiviteter "
+         "tas aldrig bort, eftersom de är KF:s beslut.", ""),
         ("Skriv värden, inte formler: formler läses inte in. Netto och summarader räknas fram.", ""),
         ("Belopp anges i mnkr med en decimal. Datum skrivs ÅÅÅÅ-MM-DD.", ""),
+        ("Tal skrivs med decimalkomma och mellanslag mellan tusentalen (1 348,5). Ett tal med punkt "
+         "som står som text (1.000) läses inte in: punkten kan betyda både tusental och decimaler.", ""),
+        ("KF:s målnummer skrivs som text (1.10); ett tal kan inte skilja 1.10 från 1.1.", ""),
+        ("Hur många decimaler ett årsmål visas med står i dess kolumn ”decimaler” (0,1 mnkr: 1); "
+         "cellens talformat läses aldrig. Är decimalcellen tom, eller saknas kolumnen i en äldre "
+         "arbetsbok, behåller ett årsmål sina decimaler och får fler bara om talet skrivs med fler.", ""),
         ("", ""),
-        ("Blad", "Innehåll"),
+        table_head,
     ] + [(spec.name, spec.description) for spec in layout.SHEETS]
     for row_number, (first, second) in enumerate(lines, start=1):
         if first:
@@ -331,7 +340,8 @@ def _write_readme(workbook: Workbook) -> None:
         if second:
             write_text(worksheet.cell(row=row_number, column=2), second)
     worksheet["A1"].font = Font(bold=True, size=13)
-    worksheet["A6"].font = worksheet["B6"].font = HEADER_FONT
+    head = lines.index(table_head) + 1
+    worksheet[f"A{head}"].font = worksheet[f"B{head}"].font = HEADER_FONT
     worksheet.column_dimensions["A"].width = 28
     worksheet.column_dimensions["B"].width = 100
 

@@ -8,8 +8,9 @@ How a row finds its record (update) or makes a new one (create):
   "1.1" + Ordning, budget row by department name …); parties by abbreviation, people by name
   and party.
 A record of the case that the workbook no longer holds is deleted; the council's shared goals,
-indicators, parties and people are never deleted. A row whose values equal the record's is left
-alone, so re-importing an unchanged workbook writes nothing.
+indicators and activities, parties and people are never deleted (the council decides those; a
+board's workbook that leaves one out must not undo the council's decision). A row whose values
+equal the record's is left alone, so re-importing an unchanged workbook writes nothing.
 
 Every write goes through budgetplan.services.record_save, so the models' own rules and
 constraints decide; their Swedish messages are mapped back to sheet, row and column. The whole
@@ -45,11 +46,36 @@ from reservations.models import Party, Person, Reservation, ReservationPoint, Si
 from . import layout
 from .data import council_code
 from .issues import Issue
-from .reader import ParsedBook, ParsedRow, read_workbook
+from .reader import ParsedBook, ParsedRow, read_workbook, written_decimals
 from .stamp import stale_refusal
 
 CREATE, UPDATE, DELETE = "create", "update", "delete"
 ACTION_WORDS = {CREATE: "skapas", UPDATE: "ändras", DELETE: "tas bort"}
+BUSY = ("En annan inläsning eller ändring pågår och håller databasen låst. Inget sparades; "
+        "försök igen när den är klar.")
+
+
+def _is_busy(error: DatabaseError) -> bool:
+    """The database refused a write because another connection holds its lock: SQLite allows
+    one writer at a time and says "database is locked" once its timeout has passed; PostgreSQL
+    says lock_not_available (55P03) when a lock timeout is set."""
+    cause = error.__cause__
+    name = getattr(cause, "sqlite_errorname", "") or ""
+    return name.startswith(("SQLITE_BUSY", "SQLITE_LOCKED")) or getattr(cause, "sqlstate", None) == "55P03"
+
+
+def _target_decimals(values: dict, prefix: str, stored) -> int:
+    """How many decimals a row's target shows: its decimals column. When that is empty, or the
+    workbook was exported before the column existed, the stored target keeps its decimals (7,0 %
+    stays 7,0 %), and a number written with more decimals (66,25) shows them all."""
+    number = values.get(f"{prefix}_value")
+    if number is None:
+        return 0
+    declared = values.get(f"{prefix}_decimals")
+    if declared is not None:
+        return declared
+    kept = getattr(stored, f"{prefix}_decimals") if getattr(stored, f"{prefix}_value", None) is not None else 0
+    return max(written_decimals(number), kept)
 
 
 @dataclass(frozen=True)
@@ -251,6 +277,8 @@ class _Importer:
         except PermissionDenied as error:
             self.refusal(spec, row, error)
         except DatabaseError as error:
+            if _is_busy(error):
+                raise  # not this row's fault: run() says so once
             self.issue(spec, row, None, f"Raden kunde inte sparas: {error}".strip())
         return None
 
@@ -343,7 +371,9 @@ class _Importer:
                     for instance in instances:
                         instance.pk = None
                 continue
-            except DatabaseError:
+            except DatabaseError as error:
+                if _is_busy(error):
+                    raise  # each row saved alone would wait out the lock again
                 for pending in group:
                     if creating:
                         pending.instance.pk = None
@@ -406,11 +436,26 @@ class _Importer:
         """The case's records from a queryset built by `queryset()`; none for a new case."""
         return list(queryset()) if self.case.pk else []
 
+    def unread(self, spec) -> bool:
+        """The sheet could not be read whole (it or a column is missing, its part is damaged):
+        its own issue says so, and rows that point into it are not reported again."""
+        return not self.book.sheets[spec.name].complete
+
     # -- the sheets -----------------------------------------------------------------------
     def run(self) -> None:
+        """Write every sheet. A database that another writer holds locked ends the run with one
+        issue saying so, not with a row's error for each write that waited in vain."""
+        try:
+            self.run_sheets()
+        except DatabaseError as error:
+            if not _is_busy(error):
+                raise
+            self.issues.append(Issue(BUSY))
+
+    def run_sheets(self) -> None:
         row = self.single(layout.CASE)
         if row is None:
-            if self.book.sheets[layout.CASE.name].present:
+            if not self.unread(layout.CASE):
                 self.issue(layout.CASE, None, None,
                            "Bladet har ingen rad med ärendets uppgifter (Dnr, PM-nummer, rubrik …).")
             return
@@ -535,7 +580,7 @@ class _Importer:
         return self.put(spec, row, existing, model, values, "") or existing or model(**values)
 
     def dependent_sheet(self, spec, parent, parent_spec) -> None:
-        if parent is None and self.rows(spec):
+        if parent is None and self.rows(spec) and not self.unread(parent_spec):
             self.issue(spec, self.rows(spec)[0], None,
                        f"Raderna här hör till bladet {parent_spec.name}, som är tomt; fyll i det först.")
 
@@ -597,7 +642,7 @@ class _Importer:
             number, own = self._code_parts(row.values["code"])
             parent = strategic.get(number)
             if parent is None:
-                if number not in failed_strategic:
+                if number not in failed_strategic and not self.unread(strategic_spec):
                     self.issue(council_spec, row, "code",
                                f"Inriktningsmål {number} finns inte för {year}; lägg till det i "
                                "bladet Inriktningsmål.")
@@ -643,7 +688,7 @@ class _Importer:
     def council_goal(self, spec, row, key="council_goal"):
         code = row.values.get(key)
         goal = self.council_goals.get(code)
-        if goal is None and code not in self.failed_codes:
+        if goal is None and code not in self.failed_codes and not self.unread(layout.COUNCIL_GOALS):
             self.issue(spec, row, key, f"KF:s mål {code} finns inte för {self.year}; lägg till det i "
                        f"bladet {layout.COUNCIL_GOALS.name} eller rätta numret.")
         return goal
@@ -656,7 +701,8 @@ class _Importer:
         key = (row.values.get("council_goal"), order)
         goal = self.board_goals.get(key)
         if goal is None:
-            if key not in self.failed_board_goals and row.values.get("council_goal") not in self.failed_codes:
+            if (key not in self.failed_board_goals and row.values.get("council_goal") not in self.failed_codes
+                    and not self.unread(layout.BOARD_GOALS)):
                 self.issue(spec, row, "board_goal",
                            f"Nämndmål {order} under KF:s mål {key[0]} finns inte i bladet Nämndmål.")
             return False
@@ -697,7 +743,7 @@ class _Importer:
                 "council_goal": council_goal, "board_goal": board_goal or None,
                 "order": v["order"], "name": v["name"], "periodicity": v["periodicity"],
                 "council_target_kind": kind, "council_target_value": v.get("council_target_value"),
-                "council_target_decimals": v.get("council_target_decimals", 0),
+                "council_target_decimals": _target_decimals(v, "council_target", existing.get(self.key(spec, row))),
                 "council_target_unit": v.get("council_target_unit", ""),
             }
 
@@ -731,7 +777,7 @@ class _Importer:
             self.put(spec, row, plans.get(indicator.pk), PlanIndicator, {
                 "case": case, "indicator": indicator, "board_target_kind": kind,
                 "board_target_value": v.get("board_target_value"),
-                "board_target_decimals": v.get("board_target_decimals", 0),
+                "board_target_decimals": _target_decimals(v, "board_target", plans.get(indicator.pk)),
                 "board_target_unit": v.get("board_target_unit", ""),
             }, f"”{_display(v['name'])}”", {"indicator": "name"}, batch=batch)
         self.flush(batch)
@@ -766,9 +812,13 @@ class _Importer:
                 "start_date": row.values["start_date"], "end_date": row.values["end_date"],
             }
 
-        self.sync(spec, Activity, existing, values, rank=30,
+        self.sync(spec, Activity, existing, values, rank=30, delete_missing=False,
                   label=lambda row: f"{row.values['council_goal']} nr {row.values['order']}"
                   + (f" (nämndmål {row.values['board_goal']})" if row.values.get("board_goal") else ""))
+        # The council's activities are kept like its goals and indicators: they are its decisions.
+        named = {self.key(spec, row) for row in self.rows(spec)}
+        self.schedule_deletes(30, [a for k, a in existing.items() if k[1] is not None and k not in named],
+                              lambda a: f"”{_display(str(a))}”", spec)
 
     # -- finance --------------------------------------------------------------------------
     def finance(self) -> None:
@@ -779,7 +829,8 @@ class _Importer:
             placed_under = None
             if v.get("placed_under"):
                 placed_under = getattr(self, "council_goals", {}).get(v["placed_under"])
-                if placed_under is None and v["placed_under"] not in getattr(self, "failed_codes", ()):
+                if (placed_under is None and v["placed_under"] not in getattr(self, "failed_codes", ())
+                        and not self.unread(layout.COUNCIL_GOALS)):
                     self.issue(layout.FINANCIAL_FRAME, self.single(layout.FINANCIAL_FRAME),
                                "placed_under", f"KF:s mål {v['placed_under']} finns inte för {self.year}.")
             return {"case": case, "organisation": v.get("organisation"), "placed_under": placed_under,
@@ -861,7 +912,7 @@ class _Importer:
         def party(spec, row):
             abbreviation = row.values.get("party")
             found = parties.get(abbreviation)
-            if found is None and abbreviation not in failed_parties:
+            if found is None and abbreviation not in failed_parties and not self.unread(party_spec):
                 self.issue(spec, row, "party", f"Partiet {abbreviation} finns inte; lägg till det i bladet Partier.")
             return found
 
@@ -932,7 +983,8 @@ class _Importer:
 
         def reservation(sheet, row):
             found = saved.get(row.values.get("reservation"))
-            if found is None and row.values.get("reservation") not in failed_reservations:
+            if (found is None and row.values.get("reservation") not in failed_reservations
+                    and not self.unread(layout.RESERVATIONS)):
                 self.issue(sheet, row, "reservation",
                            f"Det finns ingen reservation med ordning {row.values.get('reservation')}.")
             return found
@@ -948,7 +1000,7 @@ class _Importer:
             found = reservation(signatory_spec, row)
             key = (row.values.get("name"), row.values.get("party"))
             person = people.get(key)
-            if person is None and key not in failed_people:
+            if person is None and key not in failed_people and not self.unread(people_spec):
                 self.issue(signatory_spec, row, "name",
                            f"{key[0]} ({key[1]}) finns inte; lägg till personen i bladet Personer.")
             if found is None or person is None:

@@ -21,7 +21,8 @@ TEXT = "text"          # a line of text
 LONGTEXT = "longtext"  # long text in the block markup, wrapped in the cell
 INTEGER = "integer"    # a whole number (numbers, order)
 AMOUNT = "amount"      # mnkr with one decimal, '# ##0,0'
-TARGET = "target"      # a target's number; its decimals follow the cell's number format
+TARGET = "target"      # a target's number; how many decimals it shows is in its DECIMALS column
+DECIMALS = "decimals"  # a target's decimals, 0 to MAX_TARGET_DECIMALS; never read from formatting
 DATE = "date"
 CHOICE = "choice"      # one of the labels of `choices`, offered as a drop-down
 BOOLEAN = "boolean"    # Ja/Nej, offered as a drop-down
@@ -29,6 +30,7 @@ CODE = "code"          # a council goal number such as "1.1", always written as 
 COMPUTED = "computed"  # written as a formula for people; never read back
 
 AMOUNT_FORMAT = "#,##0.0"  # shown as 1 348,0 under a Swedish locale
+MAX_TARGET_DECIMALS = 2  # the targets' DecimalField keeps two
 DATE_FORMAT = "yyyy-mm-dd"
 TEXT_FORMAT = "@"
 
@@ -41,6 +43,11 @@ class Column:
     width: int = 14
     required: bool = False
     choices: tuple[tuple[str, str], ...] = ()  # (stored value, label shown in the sheet)
+    # Added after workbooks were already exported: a workbook without it is still read.
+    optional_header: bool = False
+    # Names a record of another sheet or table (a board, a Dnr) without being one of this
+    # sheet's keys; compared after whitespace is normalised, like the keys.
+    natural_key: bool = False
 
 
 @dataclass(frozen=True)
@@ -62,6 +69,11 @@ class Sheet:
     def input_columns(self) -> tuple[Column, ...]:
         return tuple(c for c in self.columns if c.kind != COMPUTED)
 
+    @property
+    def total_label_column(self) -> Column:
+        """Where the totals row's label is written: the first text column."""
+        return next(c for c in self.columns if c.kind == TEXT)
+
 
 def _choices(enum) -> tuple[tuple[str, str], ...]:
     return tuple((str(value), str(label)) for value, label in enum.choices)
@@ -80,6 +92,7 @@ def _target_columns(prefix: str, label: str) -> tuple[Column, ...]:
     return (
         Column(f"{label}, typ", f"{prefix}_kind", CHOICE, 20, choices=TARGET_KINDS),
         Column(f"{label}, tal", f"{prefix}_value", TARGET, 11),
+        Column(f"{label}, decimaler", f"{prefix}_decimals", DECIMALS, 11, optional_header=True),
         Column(f"{label}, enhet", f"{prefix}_unit", CHOICE, 10, choices=UNITS),
     )
 
@@ -87,13 +100,13 @@ def _target_columns(prefix: str, label: str) -> tuple[Column, ...]:
 CASE = Sheet(
     "Ärende",
     (
-        Column("Dnr", "registry_numbers", TEXT, 18, required=True),
+        Column("Dnr", "registry_numbers", TEXT, 18, required=True, natural_key=True),
         Column("PM-år", "memo_year", INTEGER, 8, required=True),
         Column("PM-nr", "memo_serial", INTEGER, 8, required=True),
         Column("Rotel", "memo_rotel", TEXT, 8, required=True),
         Column("Rubrik", "title", TEXT, 50, required=True),
         Column("Budgetår", "budget_year", INTEGER, 10, required=True),
-        Column("Nämnd", "board", TEXT, 30, required=True),
+        Column("Nämnd", "board", TEXT, 30, required=True, natural_key=True),
         Column("Förvaltning", "board_office", TEXT, 26),
         Column("Föreslående organ", "proposing_body", CHOICE, 24, required=True, choices=BODIES),
         Column("Beslutande organ", "deciding_body", CHOICE, 22, required=True, choices=BODIES),
@@ -219,7 +232,8 @@ INDICATORS = Sheet(
     ),
     keys=("council_goal", "board_goal", "order"),
     description="Nämndmål tomt: KF:s indikator under målet. Nämndmål ifyllt (nämndmålets "
-    "ordning): nämndens egen indikator.",
+    "ordning): nämndens egen indikator. Decimaler: hur många decimaler årsmålet visas med "
+    "(0,1 mnkr: 1; 66: 0).",
 )
 
 ACTIVITIES = Sheet(

@@ -49,9 +49,12 @@ def read_stamp(workbook) -> Stamp | None:
     if SHEET.casefold() not in names:
         return None
     values = {}
-    for row in workbook[names[SHEET.casefold()]].iter_rows(min_row=1, max_col=2, values_only=True):
-        if row and isinstance(row[0], str):
-            values[row[0].strip()] = row[1] if len(row) > 1 else None
+    try:
+        for row in workbook[names[SHEET.casefold()]].iter_rows(min_row=1, max_col=2, values_only=True):
+            if row and isinstance(row[0], str):
+                values[row[0].strip()] = row[1] if len(row) > 1 else None
+    except Exception:  # openpyxl parses the sheet only now; XML it cannot parse is unreadable
+        return None
     try:
         case_id, revision = int(values[CASE_ID]), int(values[REVISION])
     except (KeyError, TypeError, ValueError):

@@ -297,3 +297,54 @@ def test_who_only_reads_sees_targets_whole_not_their_four_fields():
     before = count_queries(editor, change_url(council_goal))
     factories.IndicatorFactory.create_batch(10, council_goal=council_goal)
     assert count_queries(editor, change_url(council_goal)) == before
+
+
+def _same_order_refused(admin_client, record, message):
+    data = read_form(admin_client, change_url(record))
+    data["order"] = "1"
+
+    response = admin_client.post(change_url(record), data)
+
+    assert response.status_code == 200
+    assert message in response.content.decode()
+    record.refresh_from_db()
+    assert record.order == 2
+
+
+def test_two_council_indicators_with_one_order_under_a_goal_are_refused(admin_client):
+    first = factories.IndicatorFactory(order=1)
+    second = factories.IndicatorFactory(council_goal=first.council_goal, order=2)
+
+    _same_order_refused(admin_client, second, "Ordningsnumret finns redan bland indikatorerna under detta KF-mål.")
+
+
+def test_two_board_indicators_with_one_order_under_a_goal_are_refused(admin_client, board_goal):
+    factories.IndicatorFactory(council_goal=None, board_goal=board_goal, order=1,
+                               council_target_kind="", council_target_value=None, council_target_unit="")
+    second = factories.IndicatorFactory(council_goal=None, board_goal=board_goal, order=2,
+                                        council_target_kind="", council_target_value=None,
+                                        council_target_unit="")
+
+    _same_order_refused(admin_client, second, "Ordningsnumret finns redan bland indikatorerna under detta nämndmål.")
+
+
+def test_two_council_activities_of_a_board_with_one_order_under_a_goal_are_refused(admin_client):
+    council_goal, board = factories.CouncilGoalFactory(), factories.BoardFactory()
+    dates = {"start_date": datetime.date(2012, 1, 1), "end_date": datetime.date(2012, 12, 31)}
+    Activity.objects.create(council_goal=council_goal, assigned_board=board, order=1, text="Första", **dates)
+    # another board's activity may have the same order under the same goal
+    Activity.objects.create(council_goal=council_goal, assigned_board=factories.BoardFactory(), order=2,
+                            text="Annan nämnds", **dates)
+    second = Activity.objects.create(council_goal=council_goal, assigned_board=board, order=2,
+                                     text="Andra", **dates)
+
+    _same_order_refused(admin_client, second,
+                        "Ordningsnumret finns redan bland den ansvariga nämndens aktiviteter under detta KF-mål.")
+
+
+def test_two_board_activities_with_one_order_under_a_goal_are_refused(admin_client, board_goal):
+    dates = {"start_date": datetime.date(2012, 1, 1), "end_date": datetime.date(2012, 12, 31)}
+    Activity.objects.create(board_goal=board_goal, order=1, text="Första", **dates)
+    second = Activity.objects.create(board_goal=board_goal, order=2, text="Andra", **dates)
+
+    _same_order_refused(admin_client, second, "Ordningsnumret finns redan bland aktiviteterna under detta nämndmål.")

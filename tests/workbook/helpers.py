@@ -1,7 +1,10 @@
 """Helpers for the workbook tests: edit an exported workbook, empty the database, compare states."""
 import io
 import re
+import struct
+import zipfile
 from decimal import Decimal
+from xml.etree import ElementTree
 
 from django.apps import apps
 from django.db.models import Sum
@@ -54,6 +57,68 @@ def edit(data: bytes, change) -> bytes:
     book = open_book(data)
     change(book)
     return save_book(book)
+
+
+def _sheet_part(archive: zipfile.ZipFile, name: str) -> str:
+    """The path of a sheet's part in the package, found as Excel finds it: workbook.xml names
+    the sheet's relationship, the workbook's relationships name the part."""
+    main = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
+    relation = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id"
+    sheets = ElementTree.fromstring(archive.read("xl/workbook.xml")).iter(f"{main}sheet")
+    wanted = next(sheet.get(relation) for sheet in sheets if sheet.get("name") == name)
+    for rel in ElementTree.fromstring(archive.read("xl/_rels/workbook.xml.rels")):
+        if rel.get("Id") == wanted:
+            target = rel.get("Target")
+            return target.lstrip("/") if target.startswith("/") else f"xl/{target}"
+    raise KeyError(name)
+
+
+def damage_part(data: bytes, sheet: str, how: str) -> bytes:
+    """The workbook with one sheet's part damaged as a broken disk, mail gateway or script does:
+    "crc" a checksum that does not match, "size" a wrong uncompressed size in the directory,
+    "xml" a tag that is never closed (the package itself is sound)."""
+    source = zipfile.ZipFile(io.BytesIO(data))
+    part = _sheet_part(source, sheet)
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as target:
+        for item in source.infolist():
+            content = source.read(item.filename)
+            if item.filename == part and how == "xml":
+                content = content.replace(b"</sheetData>", b'<row r="999"><c r="A999"><v>1</v></row></sheetData>')
+            target.writestr(item.filename, content)
+    raw = bytearray(buffer.getvalue())
+    if how in ("crc", "size"):
+        # the central directory's entry for the part: crc32 at +16, uncompressed size at +24
+        position = raw.find(b"PK\x01\x02")
+        while position != -1:
+            length = struct.unpack("<H", raw[position + 28:position + 30])[0]
+            if raw[position + 46:position + 46 + length].decode() == part:
+                break
+            position = raw.find(b"PK\x01\x02", position + 4)
+        field = position + (16 if how == "crc" else 24)
+        value = struct.unpack("<I", raw[field:field + 4])[0]
+        raw[field:field + 4] = struct.pack("<I", value ^ 0xFFFF if how == "crc" else value - 100)
+    return bytes(raw)
+
+
+def store_number_as_excel_does(data: bytes, sheet: str, coordinate: str, digits: str) -> bytes:
+    """The workbook with the number cell at `coordinate` holding `digits` as written in the file.
+
+    Excel writes a double with 17 significant digits (330.20000000000005 for =330,1+0,1 pasted as
+    a value); openpyxl writes 16 and so rounds that noise away, which is why the tests set it in
+    the XML itself."""
+    source = zipfile.ZipFile(io.BytesIO(data))
+    part = _sheet_part(source, sheet)
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as target:
+        for item in source.infolist():
+            content = source.read(item.filename)
+            if item.filename == part:
+                content, count = re.subn(
+                    rf'(<c r="{coordinate}"[^>]*>)<v>[^<]*</v>'.encode(), rf"\g<1><v>{digits}</v>".encode(), content)
+                assert count == 1, f"{sheet}!{coordinate} is no number cell"
+            target.writestr(item.filename, content)
+    return buffer.getvalue()
 
 
 def empty_database() -> None:

@@ -181,8 +181,8 @@ def test_a_formula_in_a_cell_that_is_read(workbook):
 def test_the_formulas_the_export_writes_are_not_read(workbook, reference_case):
     def change_total(book):
         budget = book["Driftbudget"]
-        budget["C16"] = "=SUM(C2:C15)*2"
-        budget["E3"] = "=C3"
+        budget["C16"] = "=SUM(C2:C20)"  # the totals row: any sum of its own column
+        budget["E3"] = "=C3"  # Netto is computed, whatever it holds
 
     report = import_workbook(edit(workbook, change_total))
     assert report.ok and report.changes == []
@@ -196,7 +196,7 @@ def test_a_rule_of_the_model_is_reported_at_its_cell(workbook):
 def test_a_choice_that_is_not_in_the_list(workbook):
     indicators_column = "Periodicitet"
     refused(edit(workbook, lambda book: set_cell(book["Indikatorer"], 2, indicators_column, "Varje vecka")),
-            "Bladet Indikatorer, rad 2, kolumn L (Periodicitet): ”Varje vecka” är inget giltigt val; "
+            "Bladet Indikatorer, rad 2, kolumn N (Periodicitet): ”Varje vecka” är inget giltigt val; "
             "välj bland: År, Halvår, Tertial, Kvartal, Månad.")
 
 
