@@ -100,4 +100,6 @@ def test_the_case_and_workbook_commands_run_as_written(tmp_path):
     )
     assert (tmp_path / "case.pdf").read_bytes().startswith(b"%PDF-")
     assert (tmp_path / "plan.xlsx").read_bytes().startswith(b"PK")
-    assert "112-2321/2011" in outputs[3] + outputs[4]
+    assert "Inga ändringar: arbetsboken stämmer med ärendet." in outputs[3]
+    assert "Inget sparades (--dry-run)." in outputs[3]
+    assert "Arbetsboken lästes in." in outputs[4]
