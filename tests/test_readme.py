@@ -1,13 +1,8 @@
 """The README as a newcomer uses it: the files it names are in a clone, its commands run as written."""
-import os
 import re
-import subprocess
-import sys
-from pathlib import Path
 
-import pytest
+from tests.checkout import ROOT, needs_virtualenv, run, stand_in_checkout
 
-ROOT = Path(__file__).resolve().parents[1]
 README = (ROOT / "README.md").read_text(encoding="utf-8")
 # Named in the README but made when the application runs, not part of a clone.
 MADE_AT_RUN_TIME = {"media/", ".venv", "db.sqlite3"}
@@ -64,36 +59,17 @@ def test_the_glossary_is_in_the_repository_and_pairs_the_terms():
     assert "| Reservation | dissent |" in glossary
 
 
-@pytest.mark.skipif(sys.prefix == sys.base_prefix, reason="the README's commands use a virtualenv")
+@needs_virtualenv
 def test_the_case_and_workbook_commands_run_as_written(tmp_path):
-    """Each `manage.py` line of the README's shell blocks, run by bash from a checkout whose
-    `.venv` is the one running these tests, in a shell where no virtualenv is active."""
-    (tmp_path / ".venv").symlink_to(Path(sys.prefix), target_is_directory=True)
-    (tmp_path / "manage.py").symlink_to(ROOT / "manage.py")
-    env = {
-        key: value for key, value in os.environ.items()
-        if not key.startswith("DJANGO_") and key not in ("VIRTUAL_ENV", "PYTHONPATH")
-    }
-    env.update(
-        PATH="/usr/local/bin:/usr/bin:/bin",
-        DJANGO_SETTINGS_MODULE="budgetplan.settings.local",
-        DATABASE_URL=f"sqlite:///{tmp_path / 'db.sqlite3'}",
-        DJANGO_MEDIA_ROOT=str(tmp_path / "media"),
-    )
-
-    def run(command: str) -> str:
-        result = subprocess.run(
-            ["bash", "-c", command], cwd=tmp_path, env=env, capture_output=True, text=True,
-            timeout=300,
-        )
-        assert result.returncode == 0, f"{command}\n{result.stdout}{result.stderr}"
-        return result.stdout
-
+    """Each `manage.py` line of the README's shell blocks, run by bash from a stand-in checkout
+    in a shell where no virtualenv is active."""
+    env = stand_in_checkout(tmp_path)
     commands = [command for command in block_commands() if " manage.py " in command]
     assert len(commands) == 5
-    run(f"{sys.prefix}/bin/python manage.py migrate --no-input -v0")
-    run(f"{sys.prefix}/bin/python manage.py loaddata reference_2012 -v0")
-    outputs = [run(command) for command in commands]
+    run(".venv/bin/python manage.py migrate --no-input -v0", tmp_path, env)
+    run(".venv/bin/python manage.py loaddata reference_2012 -v0", tmp_path, env)
+
+    outputs = [run(command, tmp_path, env) for command in commands]
 
     assert "Budget/verksamhetsplan 2012 för Kommunfullmäktige m.m." in (
         (tmp_path / "case.html").read_text(encoding="utf-8")
