@@ -201,9 +201,11 @@ def test_a_choice_that_is_not_in_the_list(workbook):
             "välj bland: År, Halvår, Tertial, Kvartal, Månad.")
 
 
-def test_a_memo_number_of_another_case(workbook, reference_case):
+def test_a_memo_number_of_another_case(reference_draft):
     from tests.factories import CaseFactory
 
+    # A draft's workbook: with a new Dnr it makes a new case, and a new case starts as a draft.
+    workbook = export_case_workbook(reference_draft)
     CaseFactory(memo_year=2012, memo_serial=9, memo_rotel="RI")
 
     def new_case_with_taken_memo_number(book):
