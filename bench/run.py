@@ -20,8 +20,9 @@ default) and measures:
   requests per second, p95 and errors. wrk is Debian's package: installed with apt-get when
   missing and running as root, otherwise this part is skipped.
 
-The drafts are read by a logged-in administrator (drafts are not public), so their query counts
-include the session and the user.
+The reference case (a proposal) and the large case (a draft) are read by a logged-in
+administrator (neither is public before the decision), so their query counts include the session
+and the user.
 
 Each figure is printed as it is measured and written to the JSON file with the machine it ran on.
 The scratch database is dropped at the end unless --keep-db is given.
@@ -174,8 +175,8 @@ def prepare_data(args, need_large: bool) -> dict:
 
 
 def reader():
-    """The user the pages are read as: the measured cases are drafts, which the public may not
-    read, so an administrator reads them (a session and a user lookup per request, as for staff)."""
+    """The user the pages are read as: the measured cases are not decided, so the public may not
+    read them; an administrator does (a session and a user lookup per request, as for staff)."""
     from django.contrib.auth import get_user_model
 
     return get_user_model().objects.create_superuser("bench", email="", password=None)
@@ -433,7 +434,8 @@ def wait_until_served(request, server: subprocess.Popen, seconds: float = 60) ->
 
 
 def decide(case_id: int, user_id: int) -> bool:
-    """Move the case to decided through its life (draft → proposed → decided), as a clerk does.
+    """Move the case on to decided through its life (the reference case is loaded as the
+    proposal it was; a draft goes through proposed first), as a clerk does.
 
     The decision stores the case's PDF, and from then on the public reads the case without
     logging in: the page the issue's load target is about. False if this cannot be done here.
@@ -444,13 +446,15 @@ def decide(case_id: int, user_id: int) -> bool:
         from budgetplan import lifecycle
         from budgetplan.models import Case
         user = get_user_model().objects.get(pk=user_id)
-        for status in (Case.Status.PROPOSED, Case.Status.DECIDED):
+        case = Case.objects.get(pk=case_id)
+        while case.status != Case.Status.DECIDED:
+            status = lifecycle.NEXT_STATUS[Case.Status(case.status)]
             decided_on = datetime.date.today() if status == Case.Status.DECIDED else None
-            lifecycle.case_transition(case=Case.objects.get(pk=case_id), to_status=status,
-                                      user=user, decided_on=decided_on)
-    except Exception as error:  # noqa: BLE001 - the draft, read by staff, is measured instead
+            lifecycle.case_transition(case=case, to_status=status, user=user, decided_on=decided_on)
+            case = Case.objects.get(pk=case_id)
+    except Exception as error:  # noqa: BLE001 - the undecided case, read by staff, is measured instead
         note(f"could not decide the reference case ({error.__class__.__name__}: {error}); "
-             f"the load test reads the draft as a logged-in administrator.")
+             f"the load test reads the undecided case as a logged-in administrator.")
         return False
     return True
 
@@ -476,7 +480,7 @@ def bench_load(cases: dict, args) -> None:
     else:
         session = logged_in_client(cases["reader"]).cookies[settings.SESSION_COOKIE_NAME].value
         headers = {"Cookie": f"{settings.SESSION_COOKIE_NAME}={session}"}
-        results["load_page"] = "reference case, draft, read by a logged-in administrator"
+        results["load_page"] = "reference case, not decided, read by a logged-in administrator"
 
     port = free_port()
     url = f"http://127.0.0.1:{port}/arenden/{cases['reference']}/"

@@ -21,3 +21,12 @@ def reference_case(db):
 
     call_command("loaddata", "reference_2012", verbosity=0)
     return Case.objects.get(registry_numbers__number="112-2321/2011")
+
+
+@pytest.fixture
+def reference_draft(reference_case):
+    """The reference case set back to a draft (see tests.budgetplan.roles.as_draft): for tests
+    that edit it as the board's editors edit a draft."""
+    from tests.budgetplan.roles import as_draft
+
+    return as_draft(reference_case)

@@ -2,12 +2,13 @@
 import datetime
 import re
 from decimal import Decimal
+from zoneinfo import ZoneInfo
 
 from django.apps import apps
 from django.db import models
 from django.db.models import Sum
 
-from budgetplan.models import Body, DecisionPoint
+from budgetplan.models import Body, Case, DecisionPoint
 from finance.models import OperatingBudgetRow, TurnoverChange
 from goals.models import (
     Activity, BoardGoal, CouncilGoal, Indicator, Periodicity, PlanIndicator, StrategicGoal,
@@ -15,6 +16,7 @@ from goals.models import (
 )
 from reservations.models import Reservation
 
+STOCKHOLM = ZoneInfo("Europe/Stockholm")
 # Counted in the document (twice): the nämndmål headings, the rows of the "KF:s indikatorer"
 # tables, and the rows of the "KF:s aktiviteter" and "Nämndens aktiviteter" tables.
 BOARD_GOALS = 21
@@ -26,6 +28,15 @@ BOARD_GOALS_PER_COUNCIL_GOAL = {
     "1.1": 6, "1.2": 1, "1.3": 1, "1.4": 1, "1.5": 1, "1.6": 1, "1.7": 2,
     "2.1": 1, "2.2": 2, "2.3": 2, "2.4": 1, "3.1": 1, "3.2": 1,
 }
+
+
+def test_the_case_is_the_proposal_that_went_to_the_board(reference_case):
+    """Signed by the presenting commissioner on 11 January 2012 and put before the board."""
+    assert reference_case.status == Case.Status.PROPOSED
+    assert reference_case.decided_on is None
+    assert list(reference_case.transitions.values_list("from_status", "to_status", "by", "at")) == [
+        ("draft", "proposed", None, datetime.datetime(2012, 1, 11, tzinfo=STOCKHOLM)),
+    ]
 
 
 def test_operating_budget_totals_come_from_the_rows(reference_case):

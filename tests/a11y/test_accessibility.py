@@ -84,3 +84,11 @@ def test_index_page_has_no_wcag_violations(browser, live_server, clerk_session, 
 def test_case_page_has_no_wcag_violations(browser, live_server, reference_case, clerk_session, width):
     url = f"{live_server.url}/arenden/{reference_case.pk}/"
     assert axe_violations(browser, url, width, clerk_session) == []
+
+
+@pytest.mark.parametrize("width", [1280, 390])
+def test_a_drafts_page_with_its_draft_mark_has_no_wcag_violations(
+    browser, live_server, reference_draft, clerk_session, width,
+):
+    url = f"{live_server.url}/arenden/{reference_draft.pk}/"
+    assert axe_violations(browser, url, width, clerk_session) == []

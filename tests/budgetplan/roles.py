@@ -6,7 +6,7 @@ from django.contrib.auth.models import Group, User
 from django.test import Client
 
 from budgetplan import lifecycle
-from budgetplan.models import BoardMembership, Case
+from budgetplan.models import BoardMembership, Case, CaseTransition
 
 ROLE_GROUPS = {
     "reader": "Läsare",
@@ -38,4 +38,15 @@ def decide(case: Case, *, on=datetime.date(2012, 1, 25), user=None) -> Case:
     """Move a draft on to proposed and decided, as its clerk would."""
     lifecycle.case_transition(case=case, to_status=Case.Status.PROPOSED, user=user)
     lifecycle.case_transition(case=case, to_status=Case.Status.DECIDED, user=user, decided_on=on)
+    return Case.objects.get(pk=case.pk)
+
+
+def as_draft(case: Case) -> Case:
+    """Test set-up: the case as it was before it was proposed, for tests that edit a draft.
+
+    The reference case is the proposal that went to the board, and an editor may change only
+    drafts. Written straight to the database: no case moves back to draft in the application.
+    """
+    CaseTransition.objects.filter(case=case).delete()
+    Case.objects.filter(pk=case.pk).update(status=Case.Status.DRAFT)
     return Case.objects.get(pk=case.pk)

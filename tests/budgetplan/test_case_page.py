@@ -274,9 +274,9 @@ def test_index_lists_cases_by_year_newest_first(admin_client, django_assert_num_
     assert html.count("<span>Dnr ") == 1
 
 
-def test_index_tells_the_public_that_drafts_need_a_login(client, reference_case):
+def test_index_tells_the_public_that_drafts_need_a_login(client, reference_draft):
     page = client.get("/").content.decode()
-    assert reference_case.title not in page
+    assert reference_draft.title not in page
     assert "Det finns inga beslutade ärenden ännu." in page
     assert 'href="/admin/login/?next=/"' in page
 
@@ -308,3 +308,33 @@ def test_staff_go_from_a_draft_to_the_admin_and_the_workbook_upload():
     decided = decide(case)
     as_clerk = page(clerk, decided)
     assert edit_url not in as_clerk and upload_url not in as_clerk
+
+
+@pytest.mark.django_db
+def test_only_a_draft_carries_the_draft_mark(admin_client):
+    from budgetplan import lifecycle
+    from budgetplan.models import Case
+
+    case = build_plan(size=1)
+    draft = page(admin_client, case)
+    lifecycle.case_transition(case=case, to_status=Case.Status.PROPOSED, user=None)
+    proposed = page(admin_client, case)
+    decided = page(admin_client, decide_proposed(case))
+
+    assert (
+        "UTKAST Ärendet är ett utkast: det är inte föreslaget eller beslutat och kan ändras."
+        in text_of(draft)
+    )
+    assert draft.count('class="draft-mark"') == 1
+    for other in (proposed, decided):
+        assert 'class="draft-mark"' not in other and "UTKAST" not in other
+    assert "· Föreslaget" in text_of(proposed) and "· Beslutat 25 januari 2012" in text_of(decided)
+
+
+def decide_proposed(case):
+    from budgetplan import lifecycle
+    from budgetplan.models import Case
+
+    lifecycle.case_transition(case=case, to_status=Case.Status.DECIDED, user=None,
+                              decided_on=datetime.date(2012, 1, 25))
+    return Case.objects.get(pk=case.pk)

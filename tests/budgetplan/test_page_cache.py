@@ -45,10 +45,10 @@ def test_a_logged_in_reader_gets_the_page_rendered_for_them(client, admin_client
     assert "Logga ut" in page and "Logga in" not in page
 
 
-def test_an_edited_draft_shows_the_change_on_the_next_request(admin_client, reference_case):
-    url = reverse("cases:detail", args=[reference_case.pk])
+def test_an_edited_draft_shows_the_change_on_the_next_request(admin_client, reference_draft):
+    url = reverse("cases:detail", args=[reference_draft.pk])
     assert f"1{NBSP}301,4" in admin_client.get(url).content.decode()
-    row = OperatingBudgetRow.objects.get(frame__case=reference_case, department="Stadsledning")
+    row = OperatingBudgetRow.objects.get(frame__case=reference_draft, department="Stadsledning")
     row.costs = Decimal("66.1")
     record_save(instance=row)
     page = admin_client.get(url).content.decode()
@@ -57,38 +57,38 @@ def test_an_edited_draft_shows_the_change_on_the_next_request(admin_client, refe
 
 
 def test_a_board_member_reads_a_draft_in_at_most_25_queries(
-    client, reference_case, django_user_model, django_assert_max_num_queries,
+    client, reference_draft, django_user_model, django_assert_max_num_queries,
 ):
     clerk = django_user_model.objects.create_user("sekreterare", password="x-lösen-123")
     clerk.groups.add(Group.objects.get(name=permissions.CLERK))
-    BoardMembership.objects.create(user=clerk, board=reference_case.board)
+    BoardMembership.objects.create(user=clerk, board=reference_draft.board)
     client.force_login(clerk)
     with django_assert_max_num_queries(25):
-        response = client.get(reverse("cases:detail", args=[reference_case.pk]))
+        response = client.get(reverse("cases:detail", args=[reference_draft.pk]))
     assert response.status_code == 200
     assert "Ärendets gång" in response.content.decode()
 
 
-def test_a_draft_pdf_is_rendered_once_per_revision(admin_client, reference_case, monkeypatch):
+def test_a_draft_pdf_is_rendered_once_per_revision(admin_client, reference_draft, monkeypatch):
     from budgetplan import exports
 
     renders = []
     monkeypatch.setitem(
         exports.EXPORTERS, "pdf", lambda document: renders.append(document) or b"%PDF-1.7 test",
     )
-    url = reverse("cases:pdf", args=[reference_case.pk])
+    url = reverse("cases:pdf", args=[reference_draft.pk])
     admin_client.get(url)
     admin_client.get(url)
     assert len(renders) == 1
-    row = OperatingBudgetRow.objects.get(frame__case=reference_case, department="Stadsledning")
+    row = OperatingBudgetRow.objects.get(frame__case=reference_draft, department="Stadsledning")
     row.costs = Decimal("66.1")
     record_save(instance=row)
     admin_client.get(url)
     assert len(renders) == 2
 
 
-def test_a_drafts_page_is_never_cached_for_the_public(client, reference_case):
-    url = reverse("cases:detail", args=[reference_case.pk])
+def test_a_drafts_page_is_never_cached_for_the_public(client, reference_draft):
+    url = reverse("cases:detail", args=[reference_draft.pk])
     assert client.get(url).status_code == 404
-    decide(reference_case)
+    decide(reference_draft)
     assert client.get(url).status_code == 200

@@ -11,6 +11,8 @@ from budgetplan.models import Case
 from budgetplan.pdf import render_case_pdf
 from budgetplan.selectors import case_document
 from goals.models import CouncilGoal
+from tests.budgetplan.plan_builder import build_plan
+from tests.budgetplan.roles import as_draft, decide
 
 NBSP = "\u00a0"
 # Marking the module tells pytest-django to create the test database the module fixture uses.
@@ -29,6 +31,30 @@ def reference_pdf(django_db_setup, django_db_blocker):
     reader = PdfReader(io.BytesIO(pdf))
     text = "\n".join(page.extract_text() for page in reader.pages)
     return {"bytes": pdf, "reader": reader, "text": text, "council_goal_titles": council_goal_titles}
+
+
+@pytest.fixture(scope="module")
+def draft_pdf(django_db_setup, django_db_blocker):
+    """The reference case as a draft (tests.budgetplan.roles.as_draft), rendered once."""
+    with django_db_blocker.unblock(), transaction.atomic():
+        call_command("loaddata", "reference_2012", verbosity=0)
+        case = as_draft(Case.objects.get(registry_numbers__number="112-2321/2011"))
+        pdf = render_case_pdf(case_document(case_id=case.pk))
+        transaction.set_rollback(True)
+    return PdfReader(io.BytesIO(pdf))
+
+
+def texts_with_height(page) -> list[tuple[str, float]]:
+    """The page's pieces of text, each with how far above the bottom edge it sits (pt)."""
+    pieces = []
+
+    def visit(text, cm, tm, font, size):
+        if text.strip():
+            # Where the text matrix puts the text, in page space (the current matrix applied).
+            pieces.append((text.strip(), tm[4] * cm[1] + tm[5] * cm[3] + cm[5]))
+
+    page.extract_text(visitor_text=visit)
+    return pieces
 
 
 def flatten(text: str) -> str:
@@ -161,5 +187,43 @@ def test_renders_wait_for_a_free_slot_and_a_full_house_answers_503(
     assert response["Retry-After"] == "10"
     assert "Försök igen om en stund" in response.content.decode()
     # Once the slot is free again the PDF is rendered.
-    with pdf.render_slot(wait_seconds=0.3):
-        pass
+    response = admin_client.get(f"/arenden/{reference_case.pk}/pdf/")
+    assert response.status_code == 200
+    assert response.content.startswith(b"%PDF-")
+
+
+# The page's top margin (static/css/print.css): the running header sits in it, above the text.
+TOP_MARGIN_PT = 24 / 25.4 * 72
+A4_HEIGHT_PT = 842
+
+
+def test_a_drafts_pdf_says_utkast_on_every_page_in_the_margin(draft_pdf, reference_pdf):
+    pages = draft_pdf.pages
+    marks = [[height for text, height in texts_with_height(page) if text == "UTKAST"]
+             for page in pages]
+
+    assert len(pages) > 20
+    assert [len(found) for found in marks] == [1] * len(pages)
+    # In the top margin, above every line of the page's text: it covers none of it.
+    assert all(found[0] > A4_HEIGHT_PT - TOP_MARGIN_PT for found in marks)
+    # The mark takes no room from the text: the draft paginates as the proposal does.
+    assert len(pages) == len(reference_pdf["reader"].pages)
+    assert "Budgetår 2012 · Utkast" in pages[0].extract_text()
+
+
+def test_a_proposals_pdf_carries_no_draft_mark(reference_pdf):
+    assert "Budgetår 2012 · Föreslaget" in reference_pdf["reader"].pages[0].extract_text()
+    assert "UTKAST" not in reference_pdf["text"]
+    assert "Utkast" not in reference_pdf["text"]
+
+
+def test_a_decided_cases_stored_pdf_carries_no_draft_mark(client):
+    case = decide(build_plan(size=1))
+
+    response = client.get(f"/arenden/{case.pk}/pdf/")
+
+    assert response.status_code == 200
+    reader = PdfReader(io.BytesIO(response.content))
+    text = "\n".join(page.extract_text() for page in reader.pages)
+    assert "· Beslutat 25 januari 2012" in text
+    assert "UTKAST" not in text and "Utkast" not in text

@@ -10,6 +10,7 @@ The table reads like the rules (budgetplan.permissions):
 - another board's draft is a 404 for everyone but administrators, as if it did not exist.
 """
 import re
+from decimal import Decimal
 
 import pytest
 from django.contrib.auth.models import User
@@ -179,7 +180,8 @@ def test_a_refused_change_to_a_decided_case_says_why_in_the_admin():
     response = clerk.post(admin_url(row), data, follow=True)
 
     assert "Ärendet är beslutat och kan inte ändras." in response.content.decode()
-    assert OperatingBudgetRow.objects.get(pk=row.pk).costs != 77.7
+    # As stored before: 77,7 was refused. (A Decimal is never equal to the float 77.7.)
+    assert OperatingBudgetRow.objects.get(pk=row.pk).costs == Decimal("10.0")
 
 
 def test_an_editors_lists_hold_only_their_boards_records():

@@ -59,7 +59,11 @@ def test_once_proposed_only_the_clerk_edits(plan):
 
     with pytest.raises(PermissionDenied, match="inte längre ett utkast; nu kan bara nämndsekreteraren"):
         record_save(instance=point, user=editor)
-    record_save(instance=DecisionPoint.objects.get(pk=point.pk), user=clerk)
+    assert DecisionPoint.objects.get(pk=point.pk).text != "Ändrad i beredningen."
+    by_clerk = DecisionPoint.objects.get(pk=point.pk)
+    by_clerk.text = "Ändrad i beredningen."
+    record_save(instance=by_clerk, user=clerk)
+    assert DecisionPoint.objects.get(pk=point.pk).text == "Ändrad i beredningen."
 
 
 def test_reservations_are_entered_by_the_clerk(plan):
@@ -77,8 +81,12 @@ def test_the_councils_shared_records_are_the_administrators(plan):
     for role in ("editor", "clerk", "reader"):
         with pytest.raises(PermissionDenied, match="Bara administratörer kan ändra kommunfullmäktiges"):
             record_save(instance=goal, user=user_with(role, plan.board))
+    assert goal.__class__.objects.get(pk=goal.pk).title != "Ändrat"
     record_save(instance=goal, user=user_with("administrator"))
+    assert goal.__class__.objects.get(pk=goal.pk).title == "Ändrat"
+    goal.title = "Ändrat igen"
     record_save(instance=goal, user=User.objects.create_superuser("root", password="pw"))
+    assert goal.__class__.objects.get(pk=goal.pk).title == "Ändrat igen"
 
 
 def test_a_row_cannot_be_moved_into_another_boards_plan(plan):

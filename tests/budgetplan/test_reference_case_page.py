@@ -40,6 +40,9 @@ def test_header_and_proposal(reference_page):
     )
     assert "Stockholm den 11 januari 2012" in text
     assert "STEN NORDIN" in text
+    # The proposal that went to the board, not a draft of it.
+    assert "Kommunfullmäktige m.m. · Budgetår 2012 · Föreslaget" in text
+    assert "Utkast" not in text and "UTKAST" not in text
     assert "Bilaga 1 Rapportbilaga KF m.m. 2012" in text
     assert "Bilaga 7 System för internkontroll och Internkontrollplan 2011" in text
 

@@ -3,6 +3,7 @@ import io
 import re
 import time
 import zipfile
+from decimal import Decimal
 
 import pytest
 from openpyxl import Workbook
@@ -129,7 +130,7 @@ def test_swedish_amount_text_is_read_as_a_number(workbook, reference_case):
     changed = edit(workbook, lambda book: set_cell(book["Driftbudget"], 2, "Kostnader", "1 000,5"))
     report = import_workbook(changed)
     assert report.ok
-    assert reference_case.financial_frame.operating_rows.get(order=1).costs == 1000.5
+    assert reference_case.financial_frame.operating_rows.get(order=1).costs == Decimal("1000.5")
 
 
 def test_an_amount_with_two_decimals(workbook):
@@ -200,9 +201,11 @@ def test_a_choice_that_is_not_in_the_list(workbook):
             "välj bland: År, Halvår, Tertial, Kvartal, Månad.")
 
 
-def test_a_memo_number_of_another_case(workbook, reference_case):
+def test_a_memo_number_of_another_case(reference_draft):
     from tests.factories import CaseFactory
 
+    # A draft's workbook: with a new Dnr it makes a new case, and a new case starts as a draft.
+    workbook = export_case_workbook(reference_draft)
     CaseFactory(memo_year=2012, memo_serial=9, memo_rotel="RI")
 
     def new_case_with_taken_memo_number(book):
@@ -239,14 +242,24 @@ def test_every_error_is_listed_not_only_the_first(workbook):
     )
 
 
-def test_a_mistyped_board_goal_number_is_reported_with_what_it_breaks(workbook):
+def test_a_mistyped_board_goal_number_is_reported_with_what_it_breaks(workbook, reference_case):
     """A wrong goal number on a board goal also leaves its indicators and activities without
     their goal; each of those rows is listed, so nothing goes unmentioned."""
+    from goals.models import Activity, Indicator
+
+    # Row 3 of Nämndmål is the second board goal under council goal 1.1.
+    under_it = {"board_goal__case": reference_case, "board_goal__council_goal__number": 1,
+                "board_goal__council_goal__strategic_goal__number": 1, "board_goal__order": 2}
+    dependants = Activity.objects.filter(**under_it).count() + Indicator.objects.filter(**under_it).count()
     report = import_workbook(edit(workbook, lambda book: set_cell(book["Nämndmål"], 3, "KF:s mål", "9.9")))
     messages = [str(issue) for issue in report.issues]
     assert messages[0] == ("Bladet Nämndmål, rad 3, kolumn A (KF:s mål): KF:s mål 9.9 finns inte "
                            "för 2012; lägg till det i bladet KF-mål eller rätta numret.")
-    assert all("finns inte i bladet Nämndmål" in message for message in messages[1:])
+    # One message per row that lost its goal (checking only those present would pass with none).
+    assert dependants == 4
+    assert len(messages) == 1 + dependants
+    assert all("Nämndmål 2 under KF:s mål 1.1 finns inte i bladet Nämndmål." in message
+               for message in messages[1:])
 
 
 def libreoffice_like(data: bytes) -> bytes:

@@ -153,8 +153,9 @@ def test_staff_without_case_permissions_is_refused(reference_case, db):
     assert 'type="file"' not in page
 
 
-def test_a_change_to_the_councils_goals_needs_their_permission(reference_case, editor):
-    workbook = export_case_workbook(reference_case)
+def test_a_change_to_the_councils_goals_needs_their_permission(reference_draft, editor):
+    # A draft, which the board's editor may change, all but the council's goals.
+    workbook = export_case_workbook(reference_draft)
     own = edit(workbook, lambda book: set_cell(book["Beslutspunkter"], 2, "Text", "Förslaget godkänns."))
     assert 'name="token"' in upload(editor, own).content.decode()
 
