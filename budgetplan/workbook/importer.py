@@ -25,6 +25,7 @@ from django.core.exceptions import (
 )
 from django.db import DatabaseError, models, transaction
 
+from budgetplan import lifecycle, permissions
 from budgetplan.formatting import format_decimal
 from budgetplan.models import (
     Attachment, Board, Case, DecisionPoint, OfficialsReport, RegistryNumber, Responsibility,
@@ -167,9 +168,11 @@ def _constraint_fields(model) -> dict[str, str]:
 
 
 class _Importer:
-    def __init__(self, book: ParsedBook, user=None):
+    def __init__(self, book: ParsedBook, user=None, dry_run: bool = False):
         self.book = book
         self.user = user
+        self.dry_run = dry_run
+        self.hidden_numbers: set[str] = set()
         self.issues: list[Issue] = list(book.issues)
         self.changes: list[Change] = []
         self.deletions: list[tuple[int, models.Model, str]] = []
@@ -431,6 +434,11 @@ class _Importer:
         if len(set(numbers)) != len(numbers):
             self.issue(spec, row, "registry_numbers", "Samma diarienummer står två gånger.")
         known = list(RegistryNumber.objects.filter(number__in=numbers).select_related("case"))
+        # A case the uploader may not read does not exist for them: its Dnr are answered as
+        # unknown ones before anything else about the case (its revision, changes, board) is
+        # looked at. A script without a user reads every case.
+        self.hidden_numbers = {r.number for r in known if not self._may_read(r.case)}
+        known = [r for r in known if r.number not in self.hidden_numbers]
         cases = {r.case_id: r.case for r in known}
         if len(cases) > 1:
             memos = " och ".join(sorted(c.memo_number for c in cases.values()))
@@ -468,13 +476,48 @@ class _Importer:
         )
         by_number = {r.number: r for r in known}
         for order, number in enumerate(numbers, start=1):
-            self.put(spec, row, by_number.get(number), RegistryNumber,
-                     {"case": self.case, "number": number, "order": order}, f"”{number}”",
-                     {"number": "registry_numbers", "case": "registry_numbers"})
+            values = {"case": self.case, "number": number, "order": order}
+            fields = {"number": "registry_numbers", "case": "registry_numbers"}
+            if number in self.hidden_numbers:
+                self.hidden_registry_number(spec, row, values, fields)
+                continue
+            self.put(spec, row, by_number.get(number), RegistryNumber, values, f"”{number}”", fields)
         self.schedule_deletes(
             90, [r for r in self._case_children(lambda: self.case.registry_numbers.all())
                  if r.number not in numbers], lambda r: f"”{r.number}”", spec)
         return True
+
+    def _may_read(self, case: Case) -> bool:
+        return self.user is None or permissions.can_view_case(self.user, case)
+
+    def hidden_registry_number(self, spec, row, values: dict, fields: dict) -> None:
+        """A Dnr of a case the user may not read, as a new one for a new case.
+
+        Its row is checked like any new one but not written (the database would refuse the
+        taken Dnr, and its refusal would tell the case exists): a dry run lists it as created,
+        exactly as for an unknown Dnr. Saving it is refused; that is the one answer that differs
+        from an unknown Dnr's, and it says no more than that the number is taken.
+        """
+        instance = RegistryNumber(**values)
+        unsaved = self._unsaved_relations(instance)
+        if unsaved:
+            self._check_only(spec, row, instance, fields, unsaved)
+            return
+        try:
+            lifecycle.guard_write(instance=instance, user=self.user)
+            record_check(instance=instance)
+        except ValidationError as error:  # as _save reports what record_save refuses
+            self._report_validation(spec, row, RegistryNumber, error, fields)
+            return
+        except PermissionDenied as error:
+            self.refusal(spec, row, error)
+            return
+        if not self.dry_run:
+            self.issue(spec, row, "registry_numbers",
+                       f"Diarienumret {values['number']} är redan upptaget i diariet; ett nytt "
+                       "ärende kan inte få det. Inget har sparats.")
+            return
+        self.changes.append(Change(CREATE, RegistryNumber, f"”{values['number']}”"))
 
     def case_parts(self) -> None:
         case = self.case
@@ -984,7 +1027,7 @@ def import_workbook(source, *, user=None, dry_run: bool = False) -> ImportReport
         report.issues = list(book.issues)
         return report
     with transaction.atomic():
-        importer = _Importer(book, user)
+        importer = _Importer(book, user, dry_run)
         importer.run()
         report.issues = importer.issues
         report.changes = importer.changes
