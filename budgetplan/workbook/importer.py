@@ -446,6 +446,11 @@ class _Importer:
                        f"Diarienumren hör till olika ärenden ({memos}); ett ärende per arbetsbok.")
             return False
         existing_case = next(iter(cases.values()), None)
+        if existing_case is not None:
+            # One import of a case at a time: the case's row stays locked until this import
+            # commits or rolls back, so a second one waits here and then compares its workbook
+            # with the revision the first one left (PostgreSQL reads the row anew after the wait).
+            existing_case = Case.objects.select_for_update().filter(pk=existing_case.pk).first()
         refusal = stale_refusal(self.book.stamp, existing_case)
         if refusal:
             # Someone changed the case since the export: reading on would undo their changes.
