@@ -139,11 +139,8 @@ def workbook_import(request):
         if data is None:
             messages.error(request, "Förhandsgranskningen har gått ut; ladda upp arbetsboken igen.")
             return redirect("cases:workbook_import")
-        report = import_workbook(data, user=user, dry_run=True)
-        issues = report.issues or permission_issues(report, user)
-        if not issues:
-            report = import_workbook(data, user=user)
-            issues = report.issues
+        report = import_workbook(data, user=user, accept=lambda report: permission_issues(report, user))
+        issues = report.issues
         if issues:
             return _page(request, form=WorkbookUploadForm(), report=report, issues=issues)
         label = str(report.case_label or report.case)
@@ -156,8 +153,9 @@ def workbook_import(request):
         if not form.is_valid():
             return _page(request, form=form)
         data = form.cleaned_data["workbook"].read()
-        report = import_workbook(data, user=user, dry_run=True)
-        issues = report.issues or permission_issues(report, user)
+        report = import_workbook(data, user=user, dry_run=True,
+                                 accept=lambda report: permission_issues(report, user))
+        issues = report.issues
         token = _store(request, data) if not issues and report.changes else ""
         return _page(request, form=WorkbookUploadForm(), report=report, issues=issues, token=token,
                      filename=form.cleaned_data["workbook"].name)

@@ -32,7 +32,8 @@ from budgetplan.models import (
     Statement, StatementSection,
 )
 from budgetplan.services import (
-    RecordsInvalid, record_check, record_delete, record_save, records_create, records_update,
+    RecordsInvalid, one_revision, record_check, record_delete, record_save, records_create,
+    records_update,
 )
 from finance.models import (
     FinancialFrame, Investment, MajorProject, OperatingBudgetRow, ResultUnit, TurnoverChange,
@@ -316,8 +317,11 @@ class _Importer:
                 failed.add(id(pending.instance))
             else:
                 writable.append(pending)
-        for creating in (True, False):
-            group = [p for p in writable if (p.change.action == CREATE) == creating]
+        # By the record, not the change: a row written anew may be a change to a person. Grouped
+        # before anything is written, since a record inserted is no longer "adding".
+        groups = {creating: [p for p in writable if p.instance._state.adding == creating]
+                  for creating in (True, False)}
+        for creating, group in groups.items():
             if not group:
                 continue
             instances = [p.instance for p in group]
@@ -874,21 +878,24 @@ class _Importer:
                 return
             if record not in moved.values():
                 self.changes.append(Change(DELETE, OperatingBudgetRow, f"”{record.department}”"))
+        batch = []
         for row in self.rows(spec):
             if not row.valid:
                 continue
             key = self.key(spec, row)
             values = {"frame": frame, **{n: row.values[n] for n in ("order", "department", "costs", "revenues")}}
             if key in moved:
+                # written anew, but to a person it is the same row changed
                 old = moved[key]
-                instance = OperatingBudgetRow(**values)
-                if self._save(spec, row, instance, {}) is not None:
-                    details = [f"{OperatingBudgetRow._meta.get_field(n).verbose_name}: "
-                               f"{_display(getattr(old, n))} → {_display(values[n])}"
-                               for n in ("order", "costs", "revenues") if getattr(old, n) != values[n]]
-                    self.changes.append(Change(UPDATE, OperatingBudgetRow, f"”{old.department}”", tuple(details)))
+                details = [f"{OperatingBudgetRow._meta.get_field(n).verbose_name}: "
+                           f"{_display(getattr(old, n))} → {_display(values[n])}"
+                           for n in ("order", "costs", "revenues") if getattr(old, n) != values[n]]
+                batch.append(_Pending(spec, row, OperatingBudgetRow(**values), {}, Change(
+                    UPDATE, OperatingBudgetRow, f"”{old.department}”", tuple(details))))
                 continue
-            self.put(spec, row, existing.get(key), OperatingBudgetRow, values, f"”{row.values['department']}”")
+            self.put(spec, row, existing.get(key), OperatingBudgetRow, values,
+                     f"”{row.values['department']}”", batch=batch)
+        self.flush(batch)
 
     # -- reservations ---------------------------------------------------------------------
     def reservations(self) -> None:
@@ -1024,8 +1031,13 @@ class _Importer:
                   label=lambda row: f"{row.values['reservation']}.{row.values['number']}", rank=5)
 
 
-def import_workbook(source, *, user=None, dry_run: bool = False) -> ImportReport:
-    """Read a workbook and create or update its case; nothing is saved unless all of it is valid."""
+def import_workbook(source, *, user=None, dry_run: bool = False, accept=None) -> ImportReport:
+    """Read a workbook and create or update its case; nothing is saved unless all of it is valid.
+
+    `accept(report)`, when given, may still refuse the changes before they are committed: the
+    issues it returns roll the import back (the upload checks the user's model permissions so,
+    in the same pass as the import, instead of in a dry run before it).
+    """
     book = read_workbook(source)
     report = ImportReport(dry_run=dry_run)
     if not book.readable:
@@ -1033,13 +1045,16 @@ def import_workbook(source, *, user=None, dry_run: bool = False) -> ImportReport
         return report
     with transaction.atomic():
         importer = _Importer(book, user, dry_run)
-        importer.run()
+        with one_revision():
+            importer.run()
         report.issues = importer.issues
         report.changes = importer.changes
         report.existing_case_id = importer.existing_case_id
         case = importer.case
         if case is not None and case.pk:
             report.case_label = f"{case.memo_number} {case.title}"
+        if not report.issues and accept is not None:
+            report.issues = list(accept(report))
         if report.issues or dry_run:
             transaction.set_rollback(True)
         elif case is not None:
