@@ -29,7 +29,7 @@ django.setup()
 from django.test.utils import setup_databases, teardown_databases  # noqa: E402
 
 
-def fill(activities: int, indicators: int):
+def fill(activities: int, indicators: int, budget_rows: int = 14):
     from budgetplan.models import Board, Case, RegistryNumber
     from finance.models import FinancialFrame, OperatingBudgetRow, TurnoverChange
     from goals.models import (
@@ -75,7 +75,7 @@ def fill(activities: int, indicators: int):
     frame = FinancialFrame.objects.create(case=case, organisation="Stadsledningskontoret m.m.")
     OperatingBudgetRow.objects.bulk_create([
         OperatingBudgetRow(frame=frame, order=n, department=f"Avdelning {n}", costs=Decimal("100.0"),
-                           revenues=Decimal("-3.3")) for n in range(1, 15)])
+                           revenues=Decimal("-3.3")) for n in range(1, budget_rows + 1)])
     TurnoverChange.objects.bulk_create([
         TurnoverChange(frame=frame, order=n, description=f"Ändring {n}", amount=Decimal("50.2"))
         for n in range(1, 11)])

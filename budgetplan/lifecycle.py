@@ -11,6 +11,7 @@ writes (`QuerySet.update()`, `bulk_create`) send no signals; the services' bulk 
 before they write, and a raw `QuerySet.update()` is the one path left to the database's owner.
 Loading a fixture (`loaddata`, raw saves) restores a stored state and is not guarded.
 """
+import datetime
 import hashlib
 from collections import defaultdict
 from collections.abc import Iterable
@@ -22,6 +23,7 @@ from django.core.files.base import ContentFile
 from django.db import models, transaction
 from django.db.models import Max
 from django.db.models.signals import m2m_changed, pre_delete, pre_save
+from django.utils import timezone
 
 from finance import models as finance
 from goals import models as goals
@@ -362,13 +364,25 @@ def _moving_case(case_id: int):
         _moving.reset(token)
 
 
-@transaction.atomic
 def case_transition(*, case: Case, to_status: str, user, decided_on=None) -> CaseTransition:
     """Move the case one step: draft → proposed → decided, recorded with who and when.
 
     At the decision the PDF is rendered once and stored with its SHA-256; from then on that file
-    is what the case's PDF download serves.
+    is what the case's PDF download serves. Storage takes no part in the transaction: the file is
+    written before the row that names it, and removed again when the transition rolls back (an
+    enclosing transaction that rolls back later leaves it to `manage.py clean_media`).
     """
+    stored: list[str] = []
+    try:
+        with transaction.atomic():
+            return _move(case=case, to_status=to_status, user=user, decided_on=decided_on, stored=stored)
+    except BaseException:
+        for name in stored:
+            DecidedDocument._meta.get_field("file").storage.delete(name)
+        raise
+
+
+def _move(*, case: Case, to_status: str, user, decided_on, stored: list[str]) -> CaseTransition:
     from .services import record_save
 
     case = Case.objects.select_for_update().get(pk=case.pk)
@@ -395,11 +409,11 @@ def case_transition(*, case: Case, to_status: str, user, decided_on=None) -> Cas
             user=user,
         )
         if to_status == Case.Status.DECIDED:
-            _store_decided_document(case, user)
+            _store_decided_document(case, user, stored)
     return transition
 
 
-def _store_decided_document(case: Case, user) -> DecidedDocument:
+def _store_decided_document(case: Case, user, stored: list[str]) -> DecidedDocument:
     from .exports import EXPORTERS
     from .selectors import case_document
     from .services import record_save
@@ -410,7 +424,39 @@ def _store_decided_document(case: Case, user) -> DecidedDocument:
         case=case, sha256=hashlib.sha256(content).hexdigest(), size=len(content),
     )
     decided.file.save(f"{document.file_stem}.pdf", ContentFile(content), save=False)
+    stored.append(decided.file.name)
     return record_save(instance=decided, user=user)
+
+
+DECIDED_DIR = "beslutade"  # where decided_document_upload_to puts the files
+
+
+def remove_unused_decided_files(*, older_than: datetime.timedelta) -> int:
+    """Remove decided PDFs no decided document names: left by a decision whose transaction
+    rolled back after the file was stored (in an enclosing transaction, or a process killed
+    in between). Only files older than `older_than`, so a decision being saved keeps its file.
+    How many were removed."""
+    storage = DecidedDocument._meta.get_field("file").storage
+    try:
+        folders, _ = storage.listdir(DECIDED_DIR)
+    except (FileNotFoundError, NotADirectoryError):
+        return 0
+    named = set(DecidedDocument.objects.values_list("file", flat=True))
+    oldest_kept = timezone.now() - older_than
+    removed = 0
+    for folder in folders:
+        _, files = storage.listdir(f"{DECIDED_DIR}/{folder}")
+        for file in files:
+            name = f"{DECIDED_DIR}/{folder}/{file}"
+            if name in named:
+                continue
+            try:
+                if storage.get_modified_time(name) < oldest_kept:
+                    storage.delete(name)
+                    removed += 1
+            except FileNotFoundError:
+                continue
+    return removed
 
 
 def decided_pdf(case: Case) -> tuple[str, DecidedDocument] | None:

@@ -11,7 +11,8 @@ from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from import_export import resources
-from import_export.widgets import DateWidget, ForeignKeyWidget, Widget
+from import_export.fields import Field
+from import_export.widgets import DateWidget, ForeignKeyWidget, IntegerWidget, Widget
 
 from .models import Case
 from .services import record_delete, record_save
@@ -38,8 +39,35 @@ def whole_number(value, label: str) -> int:
     return int(number)
 
 
+VERSION = "Version"
+MISSING_VERSION = (
+    "Raden ändrar en befintlig post men saknar dess version (kolumnen Version); exportera "
+    "tabellen på nytt och gör ändringen i den."
+)
+
+
 class RecordResource(resources.ModelResource):
-    """A resource whose writes go through record_save and record_delete."""
+    """A resource whose writes go through record_save and record_delete.
+
+    Each row carries its record's version (column Version) as exported. A row that changes a
+    record is saved as a change of that version, so a record someone saved after the export is
+    not overwritten: record_save refuses the row with who changed what, as the admin's forms
+    refuse a stale form. A row equal to its record is skipped whatever its version says.
+    """
+
+    version = Field(attribute="version", column_name=VERSION, readonly=True, widget=IntegerWidget())
+
+    def before_save_instance(self, instance, row, **kwargs):
+        # After the comparison that skips unchanged rows: only a row that writes needs its version.
+        if not instance._state.adding:
+            value = row.get(VERSION)
+            if blank(value):
+                raise ValidationError(MISSING_VERSION, code="version_missing")
+            try:
+                instance.version = whole_number(value, VERSION)
+            except ValueError as error:
+                raise ValidationError(str(error), code="version_invalid") from None
+        super().before_save_instance(instance, row, **kwargs)
 
     def before_import(self, dataset, **kwargs):
         self.user = kwargs.get("user")

@@ -12,10 +12,13 @@ Optimistic locking: a record read at version n is saved only while the stored ro
 version n; the save claims n + 1 with a conditional UPDATE in the same transaction. Otherwise
 RecordChanged (a ValidationError) says what someone else changed meanwhile, and nothing is saved.
 """
+from contextlib import contextmanager
+from contextvars import ContextVar
+
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
-from django.db import models, transaction
+from django.db import connections, models, router, transaction
 from django.db.models import F
-from simple_history.utils import bulk_create_with_history, bulk_update_with_history
+from simple_history.utils import bulk_create_with_history, get_history_manager_for_model
 
 from . import lifecycle
 from .constraints import check_holds, referenced_fields
@@ -55,8 +58,31 @@ def _bump_revisions(case_ids) -> None:
     """Count one more revision of each case whose document the write changed: what a workbook
     was exported from is compared with it, and pages cached per revision are read anew."""
     case_ids = {pk for pk in case_ids if pk is not None}
-    if case_ids:
+    pending = _one_revision.get()
+    if pending is not None:
+        pending.update(case_ids)
+    elif case_ids:
         Case._base_manager.filter(pk__in=case_ids).update(revision=F("revision") + 1)
+
+
+_one_revision: ContextVar[set | None] = ContextVar("budgetplan_one_revision", default=None)
+
+
+@contextmanager
+def one_revision():
+    """The writes inside count as one revision of each case they change, not one per row: a
+    workbook import is one change of its case however many rows it writes. The cases are
+    counted up when the block ends without an error (inside its caller's transaction)."""
+    if _one_revision.get() is not None:  # already inside one: that one counts
+        yield
+        return
+    token = _one_revision.set(set())
+    try:
+        yield
+        case_ids = _one_revision.get()
+    finally:
+        _one_revision.reset(token)
+    _bump_revisions(case_ids)
 
 
 def _claim_next_version(instance: models.Model) -> None:
@@ -177,11 +203,43 @@ def records_update(*, instances: list[models.Model], fields: list[str], user=Non
     if is_versioned(model):
         _claim_next_versions(model, instances)
         fields = [*fields, "version"] if "version" not in fields else fields
-    with acting_as(user):
-        bulk_update_with_history(
-            instances, model, fields, batch_size=500, default_user=_known(user),
+    with acting_as(user), transaction.atomic(savepoint=False):
+        _update_rows(model, instances, fields)
+        # what simple-history's bulk_update_with_history records, after a faster UPDATE
+        get_history_manager_for_model(model).bulk_history_create(
+            instances, batch_size=500, update=True, default_user=_known(user),
         )
     _bump_revisions(set().union(*lifecycle._case_ids_many(instances)))
+
+
+def _update_rows(model, instances: list[models.Model], fields: list[str], batch_size: int = 500) -> None:
+    """Write `fields` of many rows of one model, each row its own values.
+
+    On PostgreSQL one UPDATE … FROM (VALUES …) per batch: Django's bulk_update builds a CASE WHEN
+    per row and field, and at thousands of rows building it costs more than the writing (10 000
+    budget rows: about 8 s of a 19 s import). Elsewhere (the first try on SQLite) bulk_update.
+    """
+    connection = connections[router.db_for_write(model)]
+    if connection.vendor != "postgresql":
+        model._base_manager.bulk_update(instances, fields, batch_size=batch_size)
+        return
+    quote = connection.ops.quote_name
+    pk = model._meta.pk
+    written = [model._meta.get_field(name) for name in fields]
+    columns = [pk, *written]
+    row = "(" + ", ".join(f"%s::{column.cast_db_type(connection)}" for column in columns) + ")"
+    assignments = ", ".join(f"{quote(f.column)} = v.{quote(f.column)}" for f in written)
+    names = ", ".join(quote(column.column) for column in columns)
+    with connection.cursor() as cursor:
+        for start in range(0, len(instances), batch_size):
+            batch = instances[start:start + batch_size]
+            cursor.execute(
+                f"UPDATE {quote(model._meta.db_table)} AS t SET {assignments} "
+                f"FROM (VALUES {', '.join([row] * len(batch))}) AS v({names}) "
+                f"WHERE t.{quote(pk.column)} = v.{quote(pk.column)}",
+                [column.get_db_prep_save(getattr(instance, column.attname), connection)
+                 for instance in batch for column in columns],
+            )
 
 
 def _claim_next_versions(model, instances: list[models.Model]) -> None:

@@ -2,7 +2,8 @@
 
 The upload is staff-only and CSRF-protected. The first step checks the workbook with a dry run
 and shows what would be created, changed and deleted, or every error; the file waits in storage
-under a random name kept in the session. The second step imports it for real, atomically. A user
+under a random name kept in the session, until it is confirmed or expires
+(budgetplan.workbook.pending). The second step imports it for real, atomically. A user
 may import a workbook only if they hold the model permissions (add, change, delete) for every
 change it makes; superusers hold them all.
 """
@@ -30,9 +31,9 @@ from .workbook import (
     MAX_UPLOAD_BYTES, Issue, WorkbookError, export_case_workbook, import_workbook, workbook_filename,
 )
 from .workbook.importer import CREATE, DELETE, UPDATE, ImportReport
+from .workbook.pending import PENDING_DIR, expire_pending_uploads
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-PENDING_DIR = "arbetsbocker/vantande"
 SESSION_KEY = "budgetplan_workbook_upload"
 PERMISSION_ACTION = {CREATE: "add", UPDATE: "change", DELETE: "delete"}
 ACTION_WORDS = {CREATE: "skapa", UPDATE: "ändra", DELETE: "ta bort"}
@@ -105,6 +106,10 @@ def permission_issues(report: ImportReport, user) -> list[Issue]:
 
 
 def _store(request, data: bytes) -> str:
+    expire_pending_uploads()
+    replaced = request.session.get(SESSION_KEY)
+    if replaced:  # a session confirms only its latest preview
+        default_storage.delete(replaced["name"])
     token = secrets.token_urlsafe(24)
     name = default_storage.save(f"{PENDING_DIR}/{token}.xlsx", ContentFile(data))
     request.session[SESSION_KEY] = {
@@ -153,11 +158,8 @@ def workbook_import(request):
         if data is None:
             messages.error(request, "Förhandsgranskningen har gått ut; ladda upp arbetsboken igen.")
             return redirect("cases:workbook_import")
-        report = import_workbook(data, user=user, dry_run=True)
-        issues = report.issues or permission_issues(report, user)
-        if not issues:
-            report = import_workbook(data, user=user)
-            issues = report.issues
+        report = import_workbook(data, user=user, accept=lambda report: permission_issues(report, user))
+        issues = report.issues
         if issues:
             return _page(request, form=WorkbookUploadForm(), report=report, issues=issues)
         label = str(report.case_label or report.case)
@@ -170,8 +172,9 @@ def workbook_import(request):
         if not form.is_valid():
             return _page(request, form=form)
         data = form.cleaned_data["workbook"].read()
-        report = import_workbook(data, user=user, dry_run=True)
-        issues = report.issues or permission_issues(report, user)
+        report = import_workbook(data, user=user, dry_run=True,
+                                 accept=lambda report: permission_issues(report, user))
+        issues = report.issues
         token = _store(request, data) if not issues and report.changes else ""
         return _page(request, form=WorkbookUploadForm(), report=report, issues=issues, token=token,
                      filename=form.cleaned_data["workbook"].name)

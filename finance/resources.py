@@ -42,7 +42,7 @@ class OperatingBudgetRowResource(FrameRowResource):
 
     class Meta:
         model = OperatingBudgetRow
-        fields = ("frame", "order", "department", "costs", "revenues", "net")
+        fields = ("frame", "order", "department", "costs", "revenues", "net", "version")
         import_id_fields = ("frame", "department")
         skip_unchanged = True
         report_skipped = True
@@ -57,7 +57,7 @@ class TurnoverChangeResource(FrameRowResource):
 
     class Meta:
         model = TurnoverChange
-        fields = ("frame", "order", "description", "amount")
+        fields = ("frame", "order", "description", "amount", "version")
         import_id_fields = ("frame", "order")
         skip_unchanged = True
         report_skipped = True
@@ -73,7 +73,7 @@ class InvestmentResource(FrameRowResource):
 
     class Meta:
         model = Investment
-        fields = ("frame", "order", "purpose", "amount", "text")
+        fields = ("frame", "order", "purpose", "amount", "text", "version")
         import_id_fields = ("frame", "order")
         skip_unchanged = True
         report_skipped = True

@@ -94,7 +94,7 @@ class CouncilGoalResource(RecordResource):
 
     class Meta:
         model = CouncilGoal
-        fields = ("year", "code", "title", "description")
+        fields = ("year", "code", "title", "description", "version")
         import_id_fields = ("year", "code")
         skip_unchanged = True
         report_skipped = True
@@ -149,7 +149,7 @@ class BoardGoalResource(RecordResource):
 
     class Meta:
         model = BoardGoal
-        fields = ("case", "year", "council_goal", "order", "title", "description")
+        fields = ("case", "year", "council_goal", "order", "title", "description", "version")
         import_id_fields = ("case", "council_goal", "order")
         skip_unchanged = True
         report_skipped = True
@@ -210,7 +210,8 @@ class IndicatorResource(GoalRowResource):
     class Meta:
         model = Indicator
         fields = ("year", "council_goal", "case", "board_goal", "order", "name", "council_target_kind",
-                  "council_target_value", "council_target_decimals", "council_target_unit", "periodicity")
+                  "council_target_value", "council_target_decimals", "council_target_unit", "periodicity",
+                  "version")
         import_id_fields = ("council_goal", "board_goal", "order")
         skip_unchanged = True
         report_skipped = True
@@ -235,7 +236,7 @@ class ActivityResource(GoalRowResource):
     class Meta:
         model = Activity
         fields = ("year", "council_goal", "assigned_board", "case", "board_goal", "order", "text",
-                  "start_date", "end_date")
+                  "start_date", "end_date", "version")
         import_id_fields = ("council_goal", "assigned_board", "board_goal", "order")
         skip_unchanged = True
         report_skipped = True

@@ -60,7 +60,7 @@ class SignatoryResource(RecordResource):
 
     class Meta:
         model = Signatory
-        fields = ("case", "reservation", "order", "person", "party")
+        fields = ("case", "reservation", "order", "person", "party", "version")
         import_id_fields = ("reservation", "person")
         skip_unchanged = True
         report_skipped = True

@@ -153,7 +153,8 @@ LOCALE_PATHS = [BASE_DIR / "locale"]
 
 LOGIN_URL = "admin:login"
 
-IMPORT_EXPORT_ESCAPE_FORMULAE_ON_EXPORT = True
+# Not IMPORT_EXPORT_ESCAPE_FORMULAE_ON_EXPORT: it strips one "=" (losing it from a legitimate
+# text) and lets "==…", "+", "-", "@" through; budgetplan.admin_import's formats write texts safely.
 
 # Decided cases' public pages are rendered once per process and served from this cache; a
 # deployment that changes templates or styles raises CASE_PAGE_CACHE_VERSION (or restarts, for

@@ -1,9 +1,9 @@
 """Writes one whole case to an .xlsx workbook formatted for people, one sheet per part.
 
 Amounts are numbers shown as '# ##0,0', dates are real dates, choices come as drop-downs and
-totals are formulas under the rows. Text that begins with =, +, - or @ is stored as a text cell
-with Excel's quote prefix, so it can never run as a formula (spreadsheet formula injection);
-amounts are numbers and are not affected.
+totals are formulas under the rows. Every text is stored as a text cell, and one that begins with
+=, +, -, @, a tab or a carriage return also gets Excel's quote prefix, so it can never run as a
+formula (spreadsheet formula injection); amounts are numbers and are not affected.
 """
 import io
 from decimal import Decimal
@@ -21,7 +21,7 @@ from .data import CaseData, council_code, load_case
 from .issues import WorkbookError
 from .stamp import write_stamp
 
-FORMULA_TRIGGERS = ("=", "+", "-", "@")
+FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 EXCEL_CELL_LIMIT = 32767
 VALIDATED_ROWS = 2000  # drop-downs reach this far, so rows a person adds get them too
 HEADER_FONT = Font(bold=True)

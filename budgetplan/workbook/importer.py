@@ -26,13 +26,15 @@ from django.core.exceptions import (
 )
 from django.db import DatabaseError, models, transaction
 
+from budgetplan import lifecycle, permissions
 from budgetplan.formatting import format_decimal
 from budgetplan.models import (
     Attachment, Board, Case, DecisionPoint, OfficialsReport, RegistryNumber, Responsibility,
     Statement, StatementSection,
 )
 from budgetplan.services import (
-    RecordsInvalid, record_check, record_delete, record_save, records_create, records_update,
+    RecordsInvalid, one_revision, record_check, record_delete, record_save, records_create,
+    records_update,
 )
 from finance.models import (
     FinancialFrame, Investment, MajorProject, OperatingBudgetRow, ResultUnit, TurnoverChange,
@@ -193,9 +195,11 @@ def _constraint_fields(model) -> dict[str, str]:
 
 
 class _Importer:
-    def __init__(self, book: ParsedBook, user=None):
+    def __init__(self, book: ParsedBook, user=None, dry_run: bool = False):
         self.book = book
         self.user = user
+        self.dry_run = dry_run
+        self.hidden_numbers: set[str] = set()
         self.issues: list[Issue] = list(book.issues)
         self.changes: list[Change] = []
         self.deletions: list[tuple[int, models.Model, str]] = []
@@ -341,8 +345,11 @@ class _Importer:
                 failed.add(id(pending.instance))
             else:
                 writable.append(pending)
-        for creating in (True, False):
-            group = [p for p in writable if (p.change.action == CREATE) == creating]
+        # By the record, not the change: a row written anew may be a change to a person. Grouped
+        # before anything is written, since a record inserted is no longer "adding".
+        groups = {creating: [p for p in writable if p.instance._state.adding == creating]
+                  for creating in (True, False)}
+        for creating, group in groups.items():
             if not group:
                 continue
             instances = [p.instance for p in group]
@@ -476,6 +483,11 @@ class _Importer:
         if len(set(numbers)) != len(numbers):
             self.issue(spec, row, "registry_numbers", "Samma diarienummer står två gånger.")
         known = list(RegistryNumber.objects.filter(number__in=numbers).select_related("case"))
+        # A case the uploader may not read does not exist for them: its Dnr are answered as
+        # unknown ones before anything else about the case (its revision, changes, board) is
+        # looked at. A script without a user reads every case.
+        self.hidden_numbers = {r.number for r in known if not self._may_read(r.case)}
+        known = [r for r in known if r.number not in self.hidden_numbers]
         cases = {r.case_id: r.case for r in known}
         if len(cases) > 1:
             memos = " och ".join(sorted(c.memo_number for c in cases.values()))
@@ -483,6 +495,11 @@ class _Importer:
                        f"Diarienumren hör till olika ärenden ({memos}); ett ärende per arbetsbok.")
             return False
         existing_case = next(iter(cases.values()), None)
+        if existing_case is not None:
+            # One import of a case at a time: the case's row stays locked until this import
+            # commits or rolls back, so a second one waits here and then compares its workbook
+            # with the revision the first one left (PostgreSQL reads the row anew after the wait).
+            existing_case = Case.objects.select_for_update().filter(pk=existing_case.pk).first()
         refusal = stale_refusal(self.book.stamp, existing_case)
         if refusal:
             # Someone changed the case since the export: reading on would undo their changes.
@@ -513,13 +530,48 @@ class _Importer:
         )
         by_number = {r.number: r for r in known}
         for order, number in enumerate(numbers, start=1):
-            self.put(spec, row, by_number.get(number), RegistryNumber,
-                     {"case": self.case, "number": number, "order": order}, f"”{number}”",
-                     {"number": "registry_numbers", "case": "registry_numbers"})
+            values = {"case": self.case, "number": number, "order": order}
+            fields = {"number": "registry_numbers", "case": "registry_numbers"}
+            if number in self.hidden_numbers:
+                self.hidden_registry_number(spec, row, values, fields)
+                continue
+            self.put(spec, row, by_number.get(number), RegistryNumber, values, f"”{number}”", fields)
         self.schedule_deletes(
             90, [r for r in self._case_children(lambda: self.case.registry_numbers.all())
                  if r.number not in numbers], lambda r: f"”{r.number}”", spec)
         return True
+
+    def _may_read(self, case: Case) -> bool:
+        return self.user is None or permissions.can_view_case(self.user, case)
+
+    def hidden_registry_number(self, spec, row, values: dict, fields: dict) -> None:
+        """A Dnr of a case the user may not read, as a new one for a new case.
+
+        Its row is checked like any new one but not written (the database would refuse the
+        taken Dnr, and its refusal would tell the case exists): a dry run lists it as created,
+        exactly as for an unknown Dnr. Saving it is refused; that is the one answer that differs
+        from an unknown Dnr's, and it says no more than that the number is taken.
+        """
+        instance = RegistryNumber(**values)
+        unsaved = self._unsaved_relations(instance)
+        if unsaved:
+            self._check_only(spec, row, instance, fields, unsaved)
+            return
+        try:
+            lifecycle.guard_write(instance=instance, user=self.user)
+            record_check(instance=instance)
+        except ValidationError as error:  # as _save reports what record_save refuses
+            self._report_validation(spec, row, RegistryNumber, error, fields)
+            return
+        except PermissionDenied as error:
+            self.refusal(spec, row, error)
+            return
+        if not self.dry_run:
+            self.issue(spec, row, "registry_numbers",
+                       f"Diarienumret {values['number']} är redan upptaget i diariet; ett nytt "
+                       "ärende kan inte få det. Inget har sparats.")
+            return
+        self.changes.append(Change(CREATE, RegistryNumber, f"”{values['number']}”"))
 
     def case_parts(self) -> None:
         case = self.case
@@ -877,21 +929,24 @@ class _Importer:
                 return
             if record not in moved.values():
                 self.changes.append(Change(DELETE, OperatingBudgetRow, f"”{record.department}”"))
+        batch = []
         for row in self.rows(spec):
             if not row.valid:
                 continue
             key = self.key(spec, row)
             values = {"frame": frame, **{n: row.values[n] for n in ("order", "department", "costs", "revenues")}}
             if key in moved:
+                # written anew, but to a person it is the same row changed
                 old = moved[key]
-                instance = OperatingBudgetRow(**values)
-                if self._save(spec, row, instance, {}) is not None:
-                    details = [f"{OperatingBudgetRow._meta.get_field(n).verbose_name}: "
-                               f"{_display(getattr(old, n))} → {_display(values[n])}"
-                               for n in ("order", "costs", "revenues") if getattr(old, n) != values[n]]
-                    self.changes.append(Change(UPDATE, OperatingBudgetRow, f"”{old.department}”", tuple(details)))
+                details = [f"{OperatingBudgetRow._meta.get_field(n).verbose_name}: "
+                           f"{_display(getattr(old, n))} → {_display(values[n])}"
+                           for n in ("order", "costs", "revenues") if getattr(old, n) != values[n]]
+                batch.append(_Pending(spec, row, OperatingBudgetRow(**values), {}, Change(
+                    UPDATE, OperatingBudgetRow, f"”{old.department}”", tuple(details))))
                 continue
-            self.put(spec, row, existing.get(key), OperatingBudgetRow, values, f"”{row.values['department']}”")
+            self.put(spec, row, existing.get(key), OperatingBudgetRow, values,
+                     f"”{row.values['department']}”", batch=batch)
+        self.flush(batch)
 
     # -- reservations ---------------------------------------------------------------------
     def reservations(self) -> None:
@@ -1028,22 +1083,30 @@ class _Importer:
                   label=lambda row: f"{row.values['reservation']}.{row.values['number']}", rank=5)
 
 
-def import_workbook(source, *, user=None, dry_run: bool = False) -> ImportReport:
-    """Read a workbook and create or update its case; nothing is saved unless all of it is valid."""
+def import_workbook(source, *, user=None, dry_run: bool = False, accept=None) -> ImportReport:
+    """Read a workbook and create or update its case; nothing is saved unless all of it is valid.
+
+    `accept(report)`, when given, may still refuse the changes before they are committed: the
+    issues it returns roll the import back (the upload checks the user's model permissions so,
+    in the same pass as the import, instead of in a dry run before it).
+    """
     book = read_workbook(source)
     report = ImportReport(dry_run=dry_run)
     if not book.readable:
         report.issues = list(book.issues)
         return report
     with transaction.atomic():
-        importer = _Importer(book, user)
-        importer.run()
+        importer = _Importer(book, user, dry_run)
+        with one_revision():
+            importer.run()
         report.issues = importer.issues
         report.changes = importer.changes
         report.existing_case_id = importer.existing_case_id
         case = importer.case
         if case is not None and case.pk:
             report.case_label = f"{case.memo_number} {case.title}"
+        if not report.issues and accept is not None:
+            report.issues = list(accept(report))
         if report.issues or dry_run:
             transaction.set_rollback(True)
         elif case is not None:

@@ -3,6 +3,11 @@
 Decisions:
 - The file may be at most MAX_UPLOAD_BYTES (10 MB) and unpack to at most MAX_UNPACKED_BYTES;
   larger files are refused before openpyxl sees them (a zip bomb must not fill the memory).
+- A workbook may hold at most MAX_ROWS rows with a value, all sheets together: far more than a
+  city's largest plan, few enough that any accepted workbook is checked and imported within
+  seconds (bench/largest_workbook.py). The rows are counted in the sheets' XML before openpyxl
+  reads anything, and only until the limit is passed, so a file of a million short rows is
+  refused at once instead of holding a worker while it is parsed.
 - Workbooks are opened in openpyxl's read-only mode with data_only=False so that a formula is
   seen as a formula. A formula in a cell that is read is refused with a clear message: the
   cached value may be missing (files written by scripts have none) or stale, and a plan's figure
@@ -32,8 +37,10 @@ import zlib
 from xml.etree import ElementTree
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
+from xml.etree import ElementTree
 
 from openpyxl import load_workbook
+from openpyxl.reader.workbook import WorkbookParser
 from openpyxl.utils import get_column_letter
 
 from budgetplan.formatting import format_decimal
@@ -44,6 +51,7 @@ from .stamp import SHEET as STAMP_SHEET, Stamp, read_stamp
 
 MAX_UPLOAD_BYTES = 10 * 1024 * 1024
 MAX_UNPACKED_BYTES = 200 * 1024 * 1024
+MAX_ROWS = 10_000
 
 ISO_DATE = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")
 SWEDISH_NUMBER = re.compile(r"^-?\d{1,3}(?:[ \u00a0\u202f]\d{3})*(?:,\d+)?$|^-?\d+(?:,\d+)?$")
@@ -145,6 +153,17 @@ def _open(data: bytes):
     if damage:
         return None, damage
     try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            crowded = _sheet_past_row_limit(archive)
+    except Exception:  # a package openpyxl could not read either
+        return None, "Filen är skadad och kan inte läsas som en Excel-arbetsbok."
+    if crowded is not None:
+        return None, (
+            f"Arbetsboken har fler än {format_decimal(Decimal(MAX_ROWS), 0)} ifyllda rader "
+            f"(gränsen passerades i bladet {crowded}); ett ärende har långt färre. Ta bort rader "
+            "som inte hör till ärendet, eller dela upp arbetsboken, och försök igen."
+        )
+    try:
         return load_workbook(io.BytesIO(data), read_only=True, data_only=False), ""
     except Exception:  # openpyxl raises many kinds for a damaged package
         return None, DAMAGED_FILE
@@ -225,6 +244,34 @@ def _sheet_names_by_part(archive: zipfile.ZipFile) -> dict[str, str]:
         return names
     except (KeyError, ElementTree.ParseError):
         return {}
+
+
+def _sheet_past_row_limit(archive: zipfile.ZipFile) -> str | None:
+    """The sheet in which the workbook's rows holding a value pass MAX_ROWS; None if they do not.
+
+    Reads each sheet's XML as a stream and stops as soon as the limit is passed. A row counts
+    when a cell in it has a value, an inline text or a formula; rows that are only formatted do
+    not. openpyxl's own workbook parser finds the sheets (without their shared strings).
+    """
+    parser = WorkbookParser(archive, "xl/workbook.xml")
+    parser.parse()
+    counted = 0
+    for sheet, relation in parser.find_sheets():
+        if not relation.Type.endswith("/worksheet"):
+            continue  # a chart sheet has no rows
+        with archive.open(relation.target.lstrip("/")) as part:
+            holds_value = False
+            for _, element in ElementTree.iterparse(part):
+                name = element.tag.rpartition("}")[2]
+                if name in ("v", "is", "f"):
+                    holds_value = True
+                elif name == "row":
+                    counted += holds_value
+                    holds_value = False
+                    element.clear()
+                    if counted > MAX_ROWS:
+                        return sheet.name
+    return None
 
 
 def _normalise_header(value) -> str:

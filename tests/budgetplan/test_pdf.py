@@ -223,7 +223,7 @@ def test_a_decided_cases_stored_pdf_carries_no_draft_mark(client):
     response = client.get(f"/arenden/{case.pk}/pdf/")
 
     assert response.status_code == 200
-    reader = PdfReader(io.BytesIO(response.content))
+    reader = PdfReader(io.BytesIO(b"".join(response.streaming_content)))  # the stored file, streamed
     text = "\n".join(page.extract_text() for page in reader.pages)
     assert "· Beslutat 25 januari 2012" in text
     assert "UTKAST" not in text and "Utkast" not in text
