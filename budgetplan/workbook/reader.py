@@ -34,7 +34,6 @@ import re
 import struct
 import zipfile
 import zlib
-from xml.etree import ElementTree
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from xml.etree import ElementTree
@@ -261,16 +260,21 @@ def _sheet_past_row_limit(archive: zipfile.ZipFile) -> str | None:
             continue  # a chart sheet has no rows
         with archive.open(relation.target.lstrip("/")) as part:
             holds_value = False
-            for _, element in ElementTree.iterparse(part):
-                name = element.tag.rpartition("}")[2]
-                if name in ("v", "is", "f"):
-                    holds_value = True
-                elif name == "row":
-                    counted += holds_value
-                    holds_value = False
-                    element.clear()
-                    if counted > MAX_ROWS:
-                        return sheet.name
+            try:
+                for _, element in ElementTree.iterparse(part):
+                    name = element.tag.rpartition("}")[2]
+                    if name in ("v", "is", "f"):
+                        holds_value = True
+                    elif name == "row":
+                        counted += holds_value
+                        holds_value = False
+                        element.clear()
+                        if counted > MAX_ROWS:
+                            return sheet.name
+            except ElementTree.ParseError:
+                # A sheet with broken XML is named as damaged when it is read, sheet by sheet
+                # (or read as no stamp, for the hidden Metadata); its rows so far still count.
+                continue
     return None
 
 

@@ -79,6 +79,7 @@ def test_a_new_case_under_a_foreign_drafts_dnr_previews_as_new_and_is_refused_on
         set_cell(sheet, 2, "Nämnd", own_board.name)
         set_cell(sheet, 2, "Förvaltning", own_board.office)
         set_cell(sheet, 2, "PM-nr", 44)
+        set_cell(sheet, 2, "Status", "Utkast")  # a new case starts as a draft
         # the council's activities assigned to the board are the administrators' to add
         activities = book["Aktiviteter"]
         board_goal = column_of(activities, "Nämndmål")
