@@ -30,11 +30,19 @@ from django.test.utils import setup_databases, teardown_databases  # noqa: E402
 
 
 def fill(activities: int, indicators: int, budget_rows: int = 14):
-    from budgetplan.models import Board, Case, RegistryNumber
+    from budgetplan.cases.models import Board, Case, RegistryNumber
     from finance.models import FinancialFrame, OperatingBudgetRow, TurnoverChange
     from goals.models import (
-        Activity, BoardGoal, CouncilGoal, Indicator, PlanCouncilGoal, PlanIndicator,
-        PlanStrategicGoal, StrategicGoal, TargetKind, Unit,
+        Activity,
+        BoardGoal,
+        CouncilGoal,
+        Indicator,
+        PlanCouncilGoal,
+        PlanIndicator,
+        PlanStrategicGoal,
+        StrategicGoal,
+        TargetKind,
+        Unit,
     )
 
     board = Board.objects.create(name="Kommunfullmäktige m.m.", office="Stadsledningskontoret")
@@ -83,7 +91,7 @@ def fill(activities: int, indicators: int, budget_rows: int = 14):
 
 
 def wipe():
-    from budgetplan.models import Board, Case
+    from budgetplan.cases.models import Board, Case
     from goals.models import Activity, CouncilGoal, Indicator, StrategicGoal
 
     Case.objects.all().delete()
@@ -97,7 +105,7 @@ def wipe():
 def timed_import(data: bytes, label: str, rows: int, *, measure_memory: bool = False) -> None:
     from django.db import connection
 
-    from budgetplan.workbook import import_workbook
+    from budgetplan.document.workbook import import_workbook
 
     queries = 0
 
@@ -138,7 +146,7 @@ def main() -> None:
     from django.conf import settings
     from django.db import connection
 
-    from budgetplan.workbook import export_case_workbook
+    from budgetplan.document.workbook import export_case_workbook
 
     # a database of its own, so a test run elsewhere on the machine is never disturbed
     settings.DATABASES["default"].setdefault("TEST", {})["NAME"] = "test_budgetplan_bench"

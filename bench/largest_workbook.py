@@ -2,7 +2,7 @@
 
 Run:  .venv/bin/python bench/largest_workbook.py [--shape plan|budget|both|none] [--skip-flood]
 
-A workbook may hold at most budgetplan.workbook.reader.MAX_ROWS rows with a value, all sheets
+A workbook may hold at most budgetplan.document.workbook.reader.MAX_ROWS rows with a value, all sheets
 together. For each shape this fills one case in a throw-away database (test_budgetplan_largest on
 the local PostgreSQL) so that its exported workbook holds exactly that many, empties the database,
 and then runs, each in a fresh Python process so that the peak resident memory (VmHWM, reset before the run) is the
@@ -83,8 +83,9 @@ def wipe() -> None:
 
 def largest_workbook(shape: str, limit: int) -> bytes:
     """The exported workbook of a case filled so that it holds exactly `limit` rows."""
-    from budgetplan.workbook import export_case_workbook
     from import_workbook import fill
+
+    from budgetplan.document.workbook import export_case_workbook
 
     def build(rows: int) -> bytes:
         wipe()
@@ -140,8 +141,8 @@ def flood_workbook() -> bytes:
 def child(phase: str, path: str) -> None:
     from django.contrib.auth.models import User
 
-    from budgetplan.workbook import import_workbook
-    from budgetplan.workbook_views import permission_issues
+    from budgetplan.document.workbook import import_workbook
+    from budgetplan.web.workbook_views import permission_issues
 
     admin = User.objects.filter(username="bench-admin").first() or User.objects.create_superuser(
         "bench-admin", first_name="Bench", last_name="Admin")
@@ -190,7 +191,7 @@ def main() -> None:
     from django.db import connection
     from django.test.utils import setup_databases, teardown_databases
 
-    from budgetplan.workbook.reader import MAX_ROWS
+    from budgetplan.document.workbook.reader import MAX_ROWS
 
     settings.DATABASES["default"].setdefault("TEST", {})["NAME"] = DATABASE
     old_config = setup_databases(verbosity=0, interactive=False)

@@ -15,7 +15,7 @@ default) and measures:
   pages, and the process's peak resident memory during the large render.
 - import: bench/import_workbook.py (5 000 activities, 2 000 indicators), run first, as a
   subprocess with its own database.
-- load: the reference case, decided through its life (budgetplan.lifecycle) so the public reads
+- load: the reference case, decided through its life (budgetplan.document.lifecycle) so the public reads
   it, served by gunicorn (two workers, 127.0.0.1, a free port) under wrk (-t2 -c16 -d10s);
   requests per second, p95 and errors. wrk is Debian's package: installed with apt-get when
   missing and running as root, otherwise this part is skipped.
@@ -153,8 +153,8 @@ def describe_database(connection) -> str:
 def prepare_data(args, need_large: bool) -> dict:
     from django.core.management import call_command
 
-    from budgetplan.selectors import case_by_registry_number
-    from budgetplan.synthetic import generate_city
+    from bench.city import generate_city
+    from budgetplan.document.selectors import case_by_registry_number
 
     started = time.perf_counter()
     call_command("migrate", verbosity=0, interactive=False)
@@ -269,8 +269,8 @@ def page_count(pdf: bytes) -> int:
 
 
 def render(case_id: int) -> bytes:
-    from budgetplan.pdf import render_case_pdf
-    from budgetplan.selectors import case_document
+    from budgetplan.document.pdf import render_case_pdf
+    from budgetplan.document.selectors import case_document
 
     return render_case_pdf(case_document(case_id=case_id))
 
@@ -309,8 +309,8 @@ def bench_pdf(cases: dict, profile_dir) -> None:
 
 # Where a render's time goes: WeasyPrint's phases and ours, by cumulative time under cProfile.
 PHASES = [
-    ("selector (case_document)", "budgetplan/selectors.py", "case_document"),
-    ("template (render_to_string)", "budgetplan/pdf.py", "render_case_html_for_pdf"),
+    ("selector (case_document)", "budgetplan/document/selectors.py", "case_document"),
+    ("template (render_to_string)", "budgetplan/document/pdf.py", "render_case_html_for_pdf"),
     ("HTML parse", "weasyprint/__init__.py", "__init__"),
     ("CSS cascade + computed styles", "weasyprint/document.py", "_build_layout_context"),
     ("box tree", "weasyprint/formatting_structure/build.py", "build_formatting_structure"),
@@ -443,8 +443,8 @@ def decide(case_id: int, user_id: int) -> bool:
     from django.contrib.auth import get_user_model
 
     try:
-        from budgetplan import lifecycle
-        from budgetplan.models import Case
+        from budgetplan.cases.models import Case
+        from budgetplan.document import lifecycle
         user = get_user_model().objects.get(pk=user_id)
         case = Case.objects.get(pk=case_id)
         while case.status != Case.Status.DECIDED:

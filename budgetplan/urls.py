@@ -4,7 +4,7 @@ from django.urls import include, path
 
 urlpatterns = [
     path("admin/", admin.site.urls),
-    path("", include("budgetplan.case_urls")),
+    path("", include("budgetplan.web.urls")),
 ]
 
 # Uploaded files are never served from a public media URL, not even while developing: an

@@ -6,7 +6,7 @@ never stored: they are summed from the rows by the selectors.
 from django.db import models
 from django.db.models import F, Q
 
-from budgetplan.history import RecordHistory, version_field
+from budgetplan.kernel.history import RecordHistory, version_field
 
 
 def amount_field(verbose_name: str, **kwargs) -> models.DecimalField:

@@ -2,7 +2,12 @@
 from import_export.fields import Field
 from import_export.widgets import IntegerWidget
 
-from budgetplan.resources import AmountWidget, NaturalKeyWidget, RecordResource, first_registry_number
+from budgetplan.kernel.widgets import (
+    AmountWidget,
+    NaturalKeyWidget,
+    RecordResource,
+    first_registry_number,
+)
 
 from .models import FinancialFrame, Investment, OperatingBudgetRow, TurnoverChange
 

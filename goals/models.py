@@ -13,8 +13,8 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 
-from budgetplan.formatting import format_decimal
-from budgetplan.history import RecordHistory, version_field
+from budgetplan.kernel.formatting import format_decimal
+from budgetplan.kernel.history import RecordHistory, version_field
 
 
 class TargetKind(models.TextChoices):

@@ -3,13 +3,30 @@ from django.core.exceptions import ValidationError
 from import_export.fields import Field
 from import_export.widgets import IntegerWidget
 
-from budgetplan.models import Board
-from budgetplan.resources import (
-    AmountWidget, CaseWidget, ChoiceLabelWidget, IsoDateWidget, NaturalKeyWidget, RecordResource,
-    blank, first_registry_number, goal_code, whole_number,
+from budgetplan.cases.models import Board
+from budgetplan.kernel.widgets import (
+    AmountWidget,
+    CaseWidget,
+    ChoiceLabelWidget,
+    IsoDateWidget,
+    NaturalKeyWidget,
+    RecordResource,
+    blank,
+    first_registry_number,
+    goal_code,
+    whole_number,
 )
 
-from .models import Activity, BoardGoal, CouncilGoal, Indicator, Periodicity, StrategicGoal, TargetKind, Unit
+from .models import (
+    Activity,
+    BoardGoal,
+    CouncilGoal,
+    Indicator,
+    Periodicity,
+    StrategicGoal,
+    TargetKind,
+    Unit,
+)
 
 YEAR, GOAL, CASE, BOARD_GOAL = "År", "KF:s mål", "Dnr", "Nämndmål"
 

@@ -3,8 +3,8 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 
-from budgetplan.history import RecordHistory, version_field
-from budgetplan.models import Body
+from budgetplan.cases.models import Body
+from budgetplan.kernel.history import RecordHistory, version_field
 
 
 class Party(models.Model):

@@ -2,7 +2,13 @@
 from import_export.fields import Field
 from import_export.widgets import IntegerWidget
 
-from budgetplan.resources import NaturalKeyWidget, RecordResource, blank, first_registry_number, whole_number
+from budgetplan.kernel.widgets import (
+    NaturalKeyWidget,
+    RecordResource,
+    blank,
+    first_registry_number,
+    whole_number,
+)
 
 from .models import Person, Reservation, Signatory
 

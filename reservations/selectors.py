@@ -3,7 +3,7 @@ from dataclasses import dataclass, field
 
 from django.db.models import Prefetch
 
-from budgetplan.models import Body
+from budgetplan.cases.models import Body
 
 from .models import Party, Person, Reservation, ReservationPoint, Signatory
 

@@ -41,7 +41,7 @@ BLOCK_MARKER = re.compile(r"^(## |> |- |\d+\. )")
 
 
 def text(source: str) -> str:
-    """Turns a wrapped source into the block markup of budgetplan/text.py.
+    """Turns a wrapped source into the block markup of budgetplan/kernel/text.py.
 
     Blocks are separated by blank lines and each paragraph becomes one line. Inside a block that
     starts with a marker ("## ", "> ", "- ", "1. "), each marker starts an item and unmarked
@@ -1923,9 +1923,9 @@ def build():
     """Creates the whole case; every object passes full_clean() (in record_save) before saving."""
     from django.db import transaction
 
-    from budgetplan import lifecycle
-    from budgetplan import models as case_models
-    from budgetplan.services import record_save
+    from budgetplan.cases import models as case_models
+    from budgetplan.document import lifecycle
+    from budgetplan.kernel.services import record_save
     from finance import models as finance_models
     from goals import models as goal_models
     from reservations import models as reservation_models
@@ -2148,7 +2148,7 @@ def historical_models() -> list[str]:
     """The history tables beside the dumped models: the fixture is the case, not how it was typed."""
     from django.apps import apps
 
-    from budgetplan.history import history_model
+    from budgetplan.kernel.history import history_model
 
     return sorted(
         history_model(model)._meta.label
@@ -2163,7 +2163,7 @@ def build_and_dump(args):
     django.setup()
     from django.core.management import call_command
 
-    from budgetplan.models import Board, Case
+    from budgetplan.cases.models import Board, Case
     from goals.models import StrategicGoal
 
     call_command("migrate", verbosity=0, interactive=False)

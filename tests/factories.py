@@ -4,7 +4,7 @@ from decimal import Decimal
 
 import factory
 
-from budgetplan import models as case_models
+from budgetplan.cases import models as case_models
 from finance import models as finance_models
 from goals import models as goal_models
 from reservations import models as reservation_models

@@ -3,7 +3,7 @@ import importlib.util
 
 import pytest
 
-from budgetplan.models import Case, DecidedDocument
+from budgetplan.cases.models import Case, DecidedDocument
 from tests.checkout import ROOT
 
 

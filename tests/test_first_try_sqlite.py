@@ -17,8 +17,8 @@ SCRIPT = textwrap.dedent('''
     from decimal import Decimal
     from django.contrib.auth.models import Group, User
     from django.test import Client
-    from budgetplan.models import BoardMembership, Case
-    from budgetplan.services import record_save
+    from budgetplan.cases.models import BoardMembership, Case
+    from budgetplan.kernel.services import record_save
     from finance.models import OperatingBudgetRow
 
     case = Case.objects.get(registry_numbers__number="112-2321/2011")
@@ -139,7 +139,7 @@ def demo_database_lines() -> list[str]:
 
 READ_THE_ROW = textwrap.dedent('''
     from decimal import Decimal
-    from budgetplan.services import record_save
+    from budgetplan.kernel.services import record_save
     from finance.models import OperatingBudgetRow
 
     row = OperatingBudgetRow.objects.get(

@@ -8,10 +8,16 @@ from django.apps import apps
 from django.db import models
 from django.db.models import Sum
 
-from budgetplan.models import Body, Case, DecisionPoint
+from budgetplan.cases.models import Body, Case, DecisionPoint
 from finance.models import OperatingBudgetRow, TurnoverChange
 from goals.models import (
-    Activity, BoardGoal, CouncilGoal, Indicator, Periodicity, PlanIndicator, StrategicGoal,
+    Activity,
+    BoardGoal,
+    CouncilGoal,
+    Indicator,
+    Periodicity,
+    PlanIndicator,
+    StrategicGoal,
     TargetKind,
 )
 from reservations.models import Reservation

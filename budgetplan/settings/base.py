@@ -53,8 +53,8 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Inside whitenoise (static files keep its long cache headers), outside everything else:
-    # any response no view marked as public is `private, no-store` (budgetplan.http_cache).
-    "budgetplan.http_cache.PrivateByDefaultMiddleware",
+    # any response no view marked as public is `private, no-store` (budgetplan.web.http_cache).
+    "budgetplan.web.http_cache.PrivateByDefaultMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -81,10 +81,10 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/lockout.html"  # Swedish, not axes' English plain text
 # The address attempts are counted by: REMOTE_ADDR, or behind proxies the client's address as the
-# proxies forwarded it (budgetplan.client_ip). Count only proxies that overwrite or append to
+# proxies forwarded it (budgetplan.web.client_ip). Count only proxies that overwrite or append to
 # X-Forwarded-For: one more than there are lets a client choose its own address.
 BUDGETPLAN_TRUSTED_PROXIES = env_count("BUDGETPLAN_TRUSTED_PROXIES", 0)
-AXES_CLIENT_IP_CALLABLE = "budgetplan.client_ip.client_ip"
+AXES_CLIENT_IP_CALLABLE = "budgetplan.web.client_ip.client_ip"
 
 # No inline script anywhere: pages and the admin load scripts and styles from our own origin.
 CONTENT_SECURITY_POLICY = {
@@ -154,7 +154,7 @@ LOCALE_PATHS = [BASE_DIR / "locale"]
 LOGIN_URL = "admin:login"
 
 # Not IMPORT_EXPORT_ESCAPE_FORMULAE_ON_EXPORT: it strips one "=" (losing it from a legitimate
-# text) and lets "==…", "+", "-", "@" through; budgetplan.admin_import's formats write texts safely.
+# text) and lets "==…", "+", "-", "@" through; budgetplan.web.admin.tables's formats write texts safely.
 
 # Decided cases' public pages are rendered once per process and served from this cache; a
 # deployment that changes templates or styles raises CASE_PAGE_CACHE_VERSION (or restarts, for

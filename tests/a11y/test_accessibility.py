@@ -43,7 +43,7 @@ def clerk_session(reference_case):
     from django.contrib.auth.models import Group, User
     from django.test import Client
 
-    from budgetplan.models import BoardMembership
+    from budgetplan.cases.models import BoardMembership
 
     clerk = User.objects.create_user("sekreterare-a11y")
     # The live server's tests flush the database, the migrations' groups with it.

@@ -2,7 +2,7 @@
 import datetime
 from decimal import Decimal
 
-from budgetplan.models import Body, DecisionPoint
+from budgetplan.cases.models import Body, DecisionPoint
 from reservations.models import Person
 from tests import factories as f
 

@@ -5,8 +5,8 @@ import itertools
 from django.contrib.auth.models import Group, User
 from django.test import Client
 
-from budgetplan import lifecycle
-from budgetplan.models import BoardMembership, Case, CaseTransition
+from budgetplan.cases.models import BoardMembership, Case, CaseTransition
+from budgetplan.document import lifecycle
 
 ROLE_GROUPS = {
     "reader": "Läsare",

@@ -10,8 +10,14 @@ from django.core.exceptions import ValidationError
 from django.core.management import call_command
 from django.urls import reverse
 
-from budgetplan import admin_base
-from budgetplan.models import Case, DecisionPoint, OfficialsReport, Statement, StatementSection
+from budgetplan.cases.models import (
+    Case,
+    DecisionPoint,
+    OfficialsReport,
+    Statement,
+    StatementSection,
+)
+from budgetplan.kernel import admin_base
 from finance.models import FinancialFrame
 from goals.models import PlanIndicator, TargetKind, Unit
 from tests import factories
@@ -141,7 +147,7 @@ def test_point_naming_a_figure_without_placeholder_is_refused(admin_client, case
 
 
 def test_status_is_not_set_in_the_form_but_by_moving_the_case(admin_client, case):
-    # The status changes only through budgetplan.lifecycle.case_transition (tested in
+    # The status changes only through budgetplan.document.lifecycle.case_transition (tested in
     # test_lifecycle.py, with the refusal of a decision without a date).
     data = read_form(admin_client, change_url(case))
     assert "status" not in data and "decided_on" not in data

@@ -9,9 +9,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from openpyxl import Workbook
 
-from budgetplan.attachments import MAX_ATTACHMENT_BYTES
-from budgetplan.models import Attachment
-from budgetplan.services import record_save
+from budgetplan.cases.models import Attachment
+from budgetplan.kernel.files import MAX_ATTACHMENT_BYTES
+from budgetplan.kernel.services import record_save
 from tests import factories as f
 from tests.admin_forms import read_form
 from tests.budgetplan.roles import client_for, decide, user_with
@@ -139,7 +139,7 @@ def test_media_files_have_no_public_url(client):
 
 def test_attachments_and_decided_pdfs_are_streamed_not_read_whole(client, monkeypatch):
     """Issue 9, item 23: a worker holds a block of the file at a time, not all 20 MB of it."""
-    from budgetplan import exports
+    from budgetplan.document import exports
 
     large = PDF + b"%" * (300 * 1024)
     monkeypatch.setitem(exports.EXPORTERS, "pdf", lambda document: large)

@@ -4,7 +4,13 @@ from decimal import Decimal
 
 from django.template import Context, Template
 
-from budgetplan.templatetags.budgetplan_tags import amount, amount_or_blank, blocks, long_date, short_date
+from budgetplan.kernel.templatetags.budgetplan_tags import (
+    amount,
+    amount_or_blank,
+    blocks,
+    long_date,
+    short_date,
+)
 
 NBSP = "\u00a0"
 

@@ -7,9 +7,10 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils.http import http_date
 
-from budgetplan import exports, workbook_views
-from budgetplan.models import Attachment, DecidedDocument
-from budgetplan.services import record_save
+from budgetplan.cases.models import Attachment, DecidedDocument
+from budgetplan.document import exports
+from budgetplan.kernel.services import record_save
+from budgetplan.web import workbook_views
 from tests import factories as f
 from tests.budgetplan.roles import client_for, decide, user_with
 

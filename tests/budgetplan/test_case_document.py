@@ -5,8 +5,8 @@ from decimal import Decimal
 import pytest
 from django.http import Http404
 
-from budgetplan.models import DecisionPoint
-from budgetplan.selectors import case_by_registry_number, case_document, cases_by_year
+from budgetplan.cases.models import DecisionPoint
+from budgetplan.document.selectors import case_by_registry_number, case_document, cases_by_year
 from tests import factories as f
 
 

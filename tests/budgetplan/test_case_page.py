@@ -6,7 +6,7 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 
-from budgetplan.models import Body, DecisionPoint
+from budgetplan.cases.models import Body, DecisionPoint
 from reservations.models import Person
 from tests import factories as f
 from tests.budgetplan.plan_builder import build_plan
@@ -312,8 +312,8 @@ def test_staff_go_from_a_draft_to_the_admin_and_the_workbook_upload():
 
 @pytest.mark.django_db
 def test_only_a_draft_carries_the_draft_mark(admin_client):
-    from budgetplan import lifecycle
-    from budgetplan.models import Case
+    from budgetplan.cases.models import Case
+    from budgetplan.document import lifecycle
 
     case = build_plan(size=1)
     draft = page(admin_client, case)
@@ -332,8 +332,8 @@ def test_only_a_draft_carries_the_draft_mark(admin_client):
 
 
 def decide_proposed(case):
-    from budgetplan import lifecycle
-    from budgetplan.models import Case
+    from budgetplan.cases.models import Case
+    from budgetplan.document import lifecycle
 
     lifecycle.case_transition(case=case, to_status=Case.Status.DECIDED, user=None,
                               decided_on=datetime.date(2012, 1, 25))

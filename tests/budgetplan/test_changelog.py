@@ -6,7 +6,7 @@ import pytest
 from django.contrib.auth.models import User
 from django.urls import reverse
 
-from budgetplan.services import record_delete, record_save
+from budgetplan.kernel.services import record_delete, record_save
 from tests import factories
 from tests.budgetplan.roles import client_for, decide, user_with
 

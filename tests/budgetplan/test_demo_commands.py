@@ -7,8 +7,8 @@ import pytest
 from django.contrib.auth.models import User
 from django.core.management import call_command
 
-from budgetplan.models import Case
-from budgetplan.services import record_save
+from budgetplan.cases.models import Case
+from budgetplan.kernel.services import record_save
 from finance.models import OperatingBudgetRow
 from reservations.models import Party
 

@@ -5,7 +5,7 @@ import pytest
 from django.core.management import CommandError, call_command, execute_from_command_line
 from django.urls import reverse
 
-from budgetplan.exports import EXPORTERS
+from budgetplan.document.exports import EXPORTERS
 from tests import factories as f
 from tests.budgetplan.plan_builder import build_plan
 

@@ -11,8 +11,8 @@ from django.urls import reverse
 from openpyxl import load_workbook
 from pypdf import PdfReader
 
-from budgetplan import lifecycle
-from budgetplan.models import Case
+from budgetplan.cases.models import Case
+from budgetplan.document import lifecycle
 from tests import factories
 from tests.admin_forms import read_form
 from tests.budgetplan.roles import client_for, decide

@@ -8,10 +8,10 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils.html import escape
 
-from budgetplan.formatting import format_decimal
-from budgetplan.models import Case
-from budgetplan.selectors import case_document
-from budgetplan.synthetic import HISTORY_REASON, generate_city
+from bench.city import HISTORY_REASON, generate_city
+from budgetplan.cases.models import Case
+from budgetplan.document.selectors import case_document
+from budgetplan.kernel.formatting import format_decimal
 from finance.models import OperatingBudgetRow, TurnoverChange
 from goals.models import Activity, BoardGoal, CouncilGoal, PlanCouncilGoal, PlanIndicator
 from reservations.models import Reservation

@@ -8,10 +8,10 @@ from django.contrib.auth.models import User
 from django.core.management import call_command
 from django.urls import reverse
 
-from budgetplan.history import history_model
-from budgetplan.models import Case, DecisionPoint
-from budgetplan.services import record_delete, record_save, records_create, records_update
-from budgetplan.workbook import export_case_workbook, import_workbook
+from budgetplan.cases.models import Case, DecisionPoint
+from budgetplan.document.workbook import export_case_workbook, import_workbook
+from budgetplan.kernel.history import history_model
+from budgetplan.kernel.services import record_delete, record_save, records_create, records_update
 from finance.models import OperatingBudgetRow
 from tests import factories
 from tests.admin_forms import read_form

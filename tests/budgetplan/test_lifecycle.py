@@ -17,8 +17,7 @@ from django.db.models import ProtectedError
 from django.test import Client
 from django.urls import reverse
 
-from budgetplan import lifecycle
-from budgetplan.models import (
+from budgetplan.cases.models import (
     Attachment,
     Case,
     CaseTransition,
@@ -30,9 +29,22 @@ from budgetplan.models import (
     Statement,
     StatementSection,
 )
-from budgetplan.services import RecordsInvalid, record_delete, record_save, records_create, records_update
-from budgetplan.workbook import export_case_workbook
-from finance.models import FinancialFrame, Investment, MajorProject, OperatingBudgetRow, TurnoverChange
+from budgetplan.document import lifecycle
+from budgetplan.document.workbook import export_case_workbook
+from budgetplan.kernel.services import (
+    RecordsInvalid,
+    record_delete,
+    record_save,
+    records_create,
+    records_update,
+)
+from finance.models import (
+    FinancialFrame,
+    Investment,
+    MajorProject,
+    OperatingBudgetRow,
+    TurnoverChange,
+)
 from goals.models import (
     Activity,
     BoardGoal,
@@ -64,7 +76,7 @@ PLAN_MODELS = (
 
 def rows_of(case) -> dict:
     """Every record of the case, by model, as stored: to compare before and after."""
-    from budgetplan.ownership import CASE_ID_PATHS
+    from budgetplan.access.ownership import CASE_ID_PATHS
 
     state = {}
     for model in PLAN_MODELS:
@@ -93,7 +105,7 @@ def decided_plan():
 def one_of_each(case) -> list:
     """One stored record of every kind beneath the case, and the case itself."""
     records = [Case.objects.get(pk=case.pk)]
-    from budgetplan.ownership import CASE_ID_PATHS
+    from budgetplan.access.ownership import CASE_ID_PATHS
 
     for model in PLAN_MODELS:
         # The last: the plan's first reservation is protected by the one that refers to it.
@@ -184,8 +196,8 @@ def test_the_clerks_form_on_the_case_page_moves_the_case():
 
 
 def test_a_decision_while_every_pdf_slot_is_taken_is_refused_with_a_message(monkeypatch):
-    from budgetplan.exports import EXPORTERS
-    from budgetplan.pdf import PdfBusy
+    from budgetplan.document.exports import EXPORTERS
+    from budgetplan.document.pdf import PdfBusy
 
     case = f.CaseFactory()
     lifecycle.case_transition(case=case, to_status=Case.Status.PROPOSED, user=None)

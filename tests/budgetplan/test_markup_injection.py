@@ -8,8 +8,8 @@ from django.db import models
 from django.urls import reverse
 from pypdf import PdfReader
 
-from budgetplan.models import Board, Case
-from budgetplan.ownership import CASE_ID_PATHS
+from budgetplan.access.ownership import CASE_ID_PATHS
+from budgetplan.cases.models import Board, Case
 from goals.models import Activity, CouncilGoal, Indicator, StrategicGoal
 from reservations.models import Party, Person, Reservation
 from tests.budgetplan.plan_builder import build_plan

@@ -6,9 +6,9 @@ from django.contrib.auth.models import User
 from django.test import Client
 from django.urls import reverse
 
-from budgetplan.history import RecordChanged
-from budgetplan.models import Case
-from budgetplan.services import RecordsInvalid, record_save, records_update
+from budgetplan.cases.models import Case
+from budgetplan.kernel.history import RecordChanged
+from budgetplan.kernel.services import RecordsInvalid, record_save, records_update
 from finance.models import OperatingBudgetRow
 from tests import factories
 from tests.admin_forms import read_form

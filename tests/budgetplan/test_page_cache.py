@@ -6,9 +6,9 @@ import pytest
 from django.contrib.auth.models import Group
 from django.urls import reverse
 
-from budgetplan import permissions
-from budgetplan.models import BoardMembership, Case
-from budgetplan.services import record_save
+from budgetplan.access import permissions
+from budgetplan.cases.models import BoardMembership, Case
+from budgetplan.kernel.services import record_save
 from finance.models import OperatingBudgetRow
 
 pytestmark = pytest.mark.django_db
@@ -70,7 +70,7 @@ def test_a_board_member_reads_a_draft_in_at_most_25_queries(
 
 
 def test_a_draft_pdf_is_rendered_once_per_revision(admin_client, reference_draft, monkeypatch):
-    from budgetplan import exports
+    from budgetplan.document import exports
 
     renders = []
     monkeypatch.setitem(

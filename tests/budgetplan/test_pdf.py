@@ -7,9 +7,9 @@ from django.core.management import call_command
 from django.db import transaction
 from pypdf import PdfReader
 
-from budgetplan.models import Case
-from budgetplan.pdf import render_case_pdf
-from budgetplan.selectors import case_document
+from budgetplan.cases.models import Case
+from budgetplan.document.pdf import render_case_pdf
+from budgetplan.document.selectors import case_document
 from goals.models import CouncilGoal
 from tests.budgetplan.plan_builder import build_plan
 from tests.budgetplan.roles import as_draft, decide
@@ -172,7 +172,7 @@ def test_export_case_writes_the_pdf(reference_case, tmp_path):
 def test_renders_wait_for_a_free_slot_and_a_full_house_answers_503(
     admin_client, reference_case, monkeypatch, tmp_path, settings,
 ):
-    from budgetplan import pdf
+    from budgetplan.document import pdf
 
     settings.PDF_RENDER_LOCK_DIR = str(tmp_path)
     monkeypatch.setattr(pdf.os, "cpu_count", lambda: 1)

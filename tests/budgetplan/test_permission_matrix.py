@@ -1,7 +1,7 @@
 """Who may do what: each role × each action × own board's draft / another board's draft / a decided
 case of the own board, through the real URLs (the case pages and the admin).
 
-The table reads like the rules (budgetplan.permissions):
+The table reads like the rules (budgetplan.access.permissions):
 - the public reads decided cases, their PDF and workbook;
 - a reader reads the drafts of their board; an editor also edits them; a clerk also enters
   reservations, downloads the draft's PDF and workbook and moves the case on;
@@ -16,7 +16,7 @@ import pytest
 from django.contrib.auth.models import User
 from django.urls import reverse
 
-from budgetplan.models import Body, Case, DecisionPoint
+from budgetplan.cases.models import Body, Case, DecisionPoint
 from finance.models import OperatingBudgetRow
 from reservations.models import Reservation
 from tests import factories as f

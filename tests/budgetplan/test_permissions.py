@@ -6,9 +6,10 @@ import pytest
 from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied
 
-from budgetplan import lifecycle, permissions
-from budgetplan.models import Case, DecisionPoint
-from budgetplan.services import RecordsInvalid, record_delete, record_save, records_create
+from budgetplan.access import permissions
+from budgetplan.cases.models import Case, DecisionPoint
+from budgetplan.document import lifecycle
+from budgetplan.kernel.services import RecordsInvalid, record_delete, record_save, records_create
 from finance.models import OperatingBudgetRow
 from tests import factories as f
 from tests.budgetplan.roles import user_with

@@ -3,8 +3,8 @@ counting the session and the user of the logged-in reader of a draft."""
 import pytest
 from django.urls import reverse
 
-from budgetplan.models import Case
-from budgetplan.synthetic import generate_city
+from bench.city import generate_city
+from budgetplan.cases.models import Case
 
 pytestmark = pytest.mark.django_db
 
@@ -55,8 +55,8 @@ def test_a_board_member_reads_both_sizes_in_the_same_number_of_queries(
 ):
     from django.contrib.auth.models import Group
 
-    from budgetplan import permissions
-    from budgetplan.models import BoardMembership
+    from budgetplan.access import permissions
+    from budgetplan.cases.models import BoardMembership
 
     reader = django_user_model.objects.create_user("politiker", password="x-lösen-123")
     reader.groups.add(Group.objects.get(name=permissions.READER))

@@ -4,7 +4,7 @@ import itertools
 import pytest
 from django.urls import reverse
 
-from budgetplan.models import Body
+from budgetplan.cases.models import Body
 from reservations.models import Party, Person, Reservation
 from tests import factories
 from tests.admin_forms import add_row, assert_changelist_does_not_query_per_row, read_form

@@ -1,7 +1,7 @@
 """The reservations as the document gives them: intro sentences, order, grouping by body."""
 import pytest
 
-from budgetplan.models import Body
+from budgetplan.cases.models import Body
 from reservations.models import Person
 from reservations.selectors import Signer, case_reservations, reservation_intro, swedish_list
 from tests import factories as f

@@ -11,7 +11,7 @@ from django.db.models import Sum
 from openpyxl import load_workbook
 from openpyxl.utils import get_column_letter
 
-from budgetplan.models import Board, Case
+from budgetplan.cases.models import Board, Case
 from finance.models import OperatingBudgetRow
 from goals.models import Activity, CouncilGoal, Indicator, StrategicGoal
 from reservations.models import Party, Person, Reservation

@@ -8,7 +8,7 @@ from decimal import Decimal
 import pytest
 from openpyxl import Workbook
 
-from budgetplan.workbook import MAX_UPLOAD_BYTES, export_case_workbook, import_workbook
+from budgetplan.document.workbook import MAX_UPLOAD_BYTES, export_case_workbook, import_workbook
 from tests.workbook.helpers import database_state, edit, set_cell
 
 

@@ -9,9 +9,9 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.db import connection
 
-from budgetplan.models import Case
-from budgetplan.workbook import export_case_workbook
-from budgetplan.workbook.importer import _Importer
+from budgetplan.cases.models import Case
+from budgetplan.document.workbook import export_case_workbook
+from budgetplan.document.workbook.importer import _Importer
 from finance.models import OperatingBudgetRow
 from tests.workbook.helpers import edit, row_where, set_cell
 

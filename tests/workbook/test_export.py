@@ -6,8 +6,8 @@ from decimal import Decimal
 import pytest
 from openpyxl import load_workbook
 
-from budgetplan.workbook import export_case_workbook, import_workbook
-from budgetplan.workbook.layout import SHEETS
+from budgetplan.document.workbook import export_case_workbook, import_workbook
+from budgetplan.document.workbook.layout import SHEETS
 from tests import factories
 from tests.workbook.helpers import letter_of, open_book, row_where
 

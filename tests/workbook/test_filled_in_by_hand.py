@@ -11,13 +11,19 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
-from budgetplan.models import Board
-from budgetplan.workbook import export_case_workbook, layout
+from budgetplan.cases.models import Board
+from budgetplan.document.workbook import export_case_workbook, layout
 from finance.models import OperatingBudgetRow, TurnoverChange
 from goals.models import Activity, BoardGoal, Indicator
 from reservations.models import Person, Signatory
 from tests.workbook.helpers import (
-    column_of, damage_part, database_state, edit, open_book, row_where, set_cell,
+    column_of,
+    damage_part,
+    database_state,
+    edit,
+    open_book,
+    row_where,
+    set_cell,
     store_number_as_excel_does,
 )
 from tests.workbook.test_views import upload

@@ -12,9 +12,9 @@ from decimal import Decimal
 import pytest
 from django.contrib.auth.models import User
 
-from budgetplan.models import Board, Case, RegistryNumber
-from budgetplan.services import record_save
-from budgetplan.workbook import export_case_workbook
+from budgetplan.cases.models import Board, Case, RegistryNumber
+from budgetplan.document.workbook import export_case_workbook
+from budgetplan.kernel.services import record_save
 from finance.models import OperatingBudgetRow
 from tests.budgetplan.roles import client_for, user_with
 from tests.workbook.helpers import column_of, database_state, edit, set_cell

@@ -9,13 +9,13 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from openpyxl import Workbook
 
-from budgetplan.models import Case
-from budgetplan.workbook import export_case_workbook, reader
+from budgetplan.cases.models import Case
+from budgetplan.document.workbook import export_case_workbook, reader
 from finance.models import OperatingBudgetRow
 from tests.workbook.helpers import database_state, edit, set_cell
 from tests.workbook.test_views import upload
 
-LIMIT = 10_000  # rows with a value, all sheets together (README, budgetplan/workbook/reader.py)
+LIMIT = 10_000  # rows with a value, all sheets together (README, budgetplan/document/workbook/reader.py)
 
 
 def workbook_with_budget_rows(count: int) -> bytes:
@@ -79,7 +79,7 @@ def budget_import_queries(case, changed_rows: int) -> int:
         for row in range(2, 2 + changed_rows):
             set_cell(sheet, row, "Kostnader", sheet.cell(row=row, column=3).value + 1)
 
-    from budgetplan.workbook import import_workbook
+    from budgetplan.document.workbook import import_workbook
 
     workbook = edit(export_case_workbook(case), raise_costs)
     with CaptureQueriesContext(connection) as queries:

@@ -5,11 +5,17 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
-from budgetplan.models import Case, DecisionPoint
-from budgetplan.workbook import export_case_workbook, import_workbook
+from budgetplan.cases.models import Case, DecisionPoint
+from budgetplan.document.workbook import export_case_workbook, import_workbook
 from finance.models import OperatingBudgetRow
 from tests.workbook.helpers import (
-    database_state, edit, empty_database, open_book, page_without_ids, row_where, set_cell,
+    database_state,
+    edit,
+    empty_database,
+    open_book,
+    page_without_ids,
+    row_where,
+    set_cell,
 )
 
 DNR = "112-2321/2011"

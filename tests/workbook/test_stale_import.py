@@ -4,8 +4,8 @@ from decimal import Decimal
 import pytest
 from django.contrib.auth.models import User
 
-from budgetplan.services import record_save
-from budgetplan.workbook import export_case_workbook, import_workbook
+from budgetplan.document.workbook import export_case_workbook, import_workbook
+from budgetplan.kernel.services import record_save
 from finance.models import OperatingBudgetRow
 from tests.workbook.helpers import database_state, edit, row_where, set_cell
 
@@ -56,7 +56,7 @@ def test_an_unchanged_case_takes_its_workbook_and_then_counts_a_new_revision(ref
 
 
 def test_a_workbook_is_stamped_with_the_revision_it_was_exported_from(reference_case):
-    from budgetplan.workbook.reader import read_workbook
+    from budgetplan.document.workbook.reader import read_workbook
 
     stamp = read_workbook(export_case_workbook(reference_case)).stamp
     assert (stamp.case_id, stamp.revision) == (reference_case.pk, reference_case.revision)

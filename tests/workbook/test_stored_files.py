@@ -9,9 +9,10 @@ from django.core.exceptions import ValidationError
 from django.core.management import call_command
 from django.urls import reverse
 
-from budgetplan import lifecycle, services
-from budgetplan.models import Case, DecidedDocument
-from budgetplan.workbook import export_case_workbook
+from budgetplan.cases.models import Case, DecidedDocument
+from budgetplan.document import lifecycle
+from budgetplan.document.workbook import export_case_workbook
+from budgetplan.kernel import services
 from tests import factories as f
 from tests.budgetplan.roles import client_for, decide, user_with
 from tests.workbook.helpers import edit, set_cell

@@ -10,8 +10,8 @@ import pytest
 from django.contrib.auth.models import User
 from openpyxl import load_workbook
 
-from budgetplan.admin_import import ooxml_unescaped
-from budgetplan.services import record_save
+from budgetplan.kernel.services import record_save
+from budgetplan.web.admin.tables import ooxml_unescaped
 from finance.models import OperatingBudgetRow, TurnoverChange
 from tests.workbook.helpers import database_state
 

@@ -7,12 +7,12 @@ from django.contrib.auth.models import Group, Permission, User
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
-from budgetplan.models import BoardMembership, Case, DecisionPoint
-from budgetplan.workbook.importer import CREATE, DELETE, UPDATE, Change, ImportReport
-from budgetplan.workbook_views import permission_issues
-from goals.models import BoardGoal, CouncilGoal
-from budgetplan.workbook import export_case_workbook
+from budgetplan.cases.models import BoardMembership, Case, DecisionPoint
+from budgetplan.document.workbook import export_case_workbook
+from budgetplan.document.workbook.importer import CREATE, DELETE, UPDATE, Change, ImportReport
+from budgetplan.web.workbook_views import permission_issues
 from finance.models import OperatingBudgetRow
+from goals.models import BoardGoal, CouncilGoal
 from tests.workbook.helpers import database_state, edit, open_book, set_cell
 
 IMPORT_URL = "/arenden/arbetsbok/las-in/"

@@ -1,0 +1,208 @@
+"""Reads the case pages and exports need, each in a fixed number of queries."""
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.db.models import Prefetch, prefetch_related_objects
+from django.http import Http404
+from django.utils.html import escape
+from django.utils.safestring import SafeString
+from django.utils.text import slugify
+
+from budgetplan.cases.models import (
+    AMOUNT_PLACEHOLDER,
+    DATE_PLACEHOLDER,
+    Attachment,
+    Body,
+    Case,
+    DecisionPoint,
+    OfficialsReport,
+    RegistryNumber,
+    Responsibility,
+    Statement,
+    StatementSection,
+)
+from budgetplan.kernel.formatting import format_decimal, format_long_date
+from budgetplan.kernel.placeholders import fill_placeholder
+from finance.selectors import FinanceSection, case_finance
+from goals.selectors import CouncilGoalNode, GoalTree, plan_goal_tree
+from reservations.selectors import ReservationGroup, case_reservations
+
+# Which total of the financial frame each quotable figure is.
+FIGURE_TOTALS = {
+    DecisionPoint.Figure.TURNOVER_CHANGE_TOTAL: "turnover_total",
+    DecisionPoint.Figure.OPERATING_NET_TOTAL: "net_total",
+    DecisionPoint.Figure.OPERATING_COSTS_TOTAL: "costs_total",
+    DecisionPoint.Figure.OPERATING_REVENUES_TOTAL: "revenues_total",
+    DecisionPoint.Figure.INVESTMENT_TOTAL: "investments_total",
+}
+
+
+def figure_amount(finance: FinanceSection | None, figure: str) -> Decimal:
+    """The computed total a decision point quotes; a plan without a budget sums no rows."""
+    if finance is None:
+        return Decimal("0.0")
+    return getattr(finance, FIGURE_TOTALS[DecisionPoint.Figure(figure)])
+
+
+@dataclass(frozen=True)
+class ResolvedDecisionPoint:
+    number: int
+    html: SafeString
+    amount: Decimal | None
+
+
+def resolve_decision_point(point: DecisionPoint, finance: FinanceSection | None) -> ResolvedDecisionPoint:
+    if not point.figure:
+        return ResolvedDecisionPoint(point.number, escape(point.text), None)
+    amount = figure_amount(finance, point.figure)
+    html = fill_placeholder(point.text, AMOUNT_PLACEHOLDER, format_decimal(amount))
+    return ResolvedDecisionPoint(point.number, html, amount)
+
+
+@dataclass
+class CaseDocument:
+    """Everything the case page (and every export of it) shows, read once."""
+
+    case: Case
+    registry_numbers: list[str]
+    decision_points: list[ResolvedDecisionPoint]
+    statement: Statement | None
+    statement_sections: list[StatementSection]
+    attachments: list[Attachment]
+    report: OfficialsReport | None
+    responsibilities: list[Responsibility]
+    report_lead: SafeString
+    goals: GoalTree
+    finance: FinanceSection | None
+    reservation_groups: list[ReservationGroup]
+
+    @property
+    def memo_number(self) -> str:
+        return self.case.memo_number
+
+    @property
+    def decided_document(self):
+        """The PDF stored at the decision (its SHA-256 shows on the page), or None."""
+        return getattr(self.case, "decided_document", None)
+
+    @property
+    def title(self) -> str:
+        return self.case.title
+
+    @property
+    def file_stem(self) -> str:
+        return case_file_stem(self.case)
+
+    @property
+    def registry_label(self) -> str:
+        return f"(Dnr {', '.join(self.registry_numbers)})" if self.registry_numbers else ""
+
+    @property
+    def proposal_intro(self) -> str:
+        """"Borgarrådsberedningen föreslår att kommunstyrelsen beslutar följande." """
+        proposing = Body(self.case.proposing_body).label
+        deciding = Body(self.case.deciding_body).label.lower()
+        return f"{proposing} föreslår att {deciding} beslutar följande."
+
+    @property
+    def finance_after_goals(self) -> bool:
+        """The budget section stands after the goals when no council goal in the plan holds it."""
+        if self.finance is None:
+            return False
+        return self.finance_goal is None
+
+    @property
+    def finance_goal(self) -> CouncilGoalNode | None:
+        if self.finance is None or self.finance.placed_under_id is None:
+            return None
+        for goal in self.goals.council_goals:
+            if goal.id == self.finance.placed_under_id:
+                return goal
+        return None
+
+
+def case_file_stem(case: Case) -> str:
+    """A file name for downloads: "PM-2012-3-RI"."""
+    return slugify(f"PM {case.memo_year} {case.memo_serial} {case.memo_rotel}").upper()
+
+
+CASE_RELATIONS = ("board", "statement", "officials_report", "decided_document", "predecessor")
+CASE_PREFETCHES = (
+    Prefetch("registry_numbers", queryset=RegistryNumber.objects.order_by("order", "number")),
+    Prefetch("decision_points", queryset=DecisionPoint.objects.order_by("number")),
+    Prefetch("attachments", queryset=Attachment.objects.order_by("number")),
+    Prefetch("statement__sections", queryset=StatementSection.objects.order_by("order")),
+    Prefetch("officials_report__responsibilities", queryset=Responsibility.objects.order_by("order")),
+)
+
+
+def case_for_reading(*, case_id: int) -> Case | None:
+    """The case row with what its page header needs, read once: the view checks the reader's
+    permission on it and the page is built from the same object."""
+    return Case.objects.filter(pk=case_id).select_related(*CASE_RELATIONS).first()
+
+
+def case_document(*, case_id: int | None = None, case: Case | None = None) -> CaseDocument:
+    """The whole case, for the page and its exports; Http404 if there is no such case.
+
+    Give `case` when it was already read with case_for_reading, to save reading it twice.
+    """
+    if case is None:
+        case = case_for_reading(case_id=case_id)
+        if case is None:
+            raise Http404("Ärendet finns inte.")
+    prefetch_related_objects([case], *CASE_PREFETCHES)
+
+    statement = getattr(case, "statement", None)
+    report = getattr(case, "officials_report", None)
+    finance = case_finance(case_id=case.pk)
+    return CaseDocument(
+        case=case,
+        registry_numbers=[row.number for row in case.registry_numbers.all()],
+        decision_points=[
+            resolve_decision_point(point, finance) for point in case.decision_points.all()
+        ],
+        statement=statement,
+        statement_sections=list(statement.sections.all()) if statement else [],
+        attachments=list(case.attachments.all()),
+        report=report,
+        responsibilities=list(report.responsibilities.all()) if report else [],
+        report_lead=(
+            fill_placeholder(report.report_lead, DATE_PLACEHOLDER, format_long_date(report.dated))
+            if report else escape("")
+        ),
+        goals=plan_goal_tree(case_id=case.pk, board_id=case.board_id, year=case.budget_year),
+        finance=finance,
+        reservation_groups=case_reservations(case_id=case.pk),
+    )
+
+
+def case_by_registry_number(number: str) -> Case | None:
+    """The case that carries this registry number (any of its Dnr), or None."""
+    return (
+        Case.objects.filter(registry_numbers__number=number.strip())
+        .select_related("board")
+        .first()
+    )
+
+
+@dataclass
+class YearOfCases:
+    year: int
+    cases: list[Case]
+
+
+def cases_by_year(*, cases=None) -> list[YearOfCases]:
+    """The cases for the index (all, or those of `cases`, a queryset: the ones a user may read),
+    grouped by budget year, newest first, in two queries."""
+    cases = (
+        (Case.objects.all() if cases is None else cases).select_related("board")
+        .prefetch_related(
+            Prefetch("registry_numbers", queryset=RegistryNumber.objects.order_by("order", "number"))
+        )
+        .order_by("-budget_year", "board__name", "-memo_year", "-memo_serial")
+    )
+    years: dict[int, YearOfCases] = {}
+    for case in cases:
+        years.setdefault(case.budget_year, YearOfCases(case.budget_year, [])).cases.append(case)
+    return list(years.values())

@@ -1,0 +1,356 @@
+"""Admin for the case (KS-ärende): header, Dnr, decision points, attachments, statement, report.
+
+The case page is where a member of staff writes a board's plan: the document's front matter, then
+the goals the plan takes, their annual targets and the board goals, with links in the document's
+order to the parts that have pages of their own (statement, reservations, report, budget).
+"""
+from django.contrib import admin, messages
+from django.contrib.auth.admin import GroupAdmin, UserAdmin
+from django.contrib.auth.forms import UserChangeForm
+from django.contrib.auth.models import Group, User
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Q
+from django.urls import reverse
+from django.utils.html import format_html, format_html_join
+
+from budgetplan.access import permissions
+from budgetplan.cases.models import (
+    Attachment,
+    Board,
+    BoardMembership,
+    Case,
+    CaseTransition,
+    DecisionPoint,
+    OfficialsReport,
+    RegistryNumber,
+    Responsibility,
+    Statement,
+    StatementSection,
+)
+from budgetplan.document import lifecycle
+from budgetplan.document.selectors import resolve_decision_point
+from budgetplan.kernel.admin_base import ServiceAdmin, ServiceStackedInline, ServiceTabularInline
+from budgetplan.web.admin.goals import (
+    BoardGoalInline,
+    PlanCouncilGoalInline,
+    PlanIndicatorInline,
+    PlanStrategicGoalInline,
+)
+from finance.models import FinancialFrame
+from finance.selectors import case_finance
+from goals.models import Activity
+from reservations.models import Reservation
+
+admin.site.site_header = "Budgetplan – administration"
+admin.site.site_title = "Budgetplan – administration"
+admin.site.index_title = "Ärenden, mål, ekonomi och reservationer"
+
+
+def admin_url(model, action: str, *args) -> str:
+    return reverse(f"admin:{model._meta.app_label}_{model._meta.model_name}_{action}", args=args)
+
+
+class BoardMembershipInline(ServiceTabularInline):
+    model = BoardMembership
+    fields = ("user",)
+    autocomplete_fields = ("user",)
+    verbose_name = "användare i nämnden"
+    verbose_name_plural = "användare i nämnden (deras grupper avgör vad de får göra)"
+
+
+@admin.register(Board)
+class BoardAdmin(ServiceAdmin):
+    list_display = ("name", "office")
+    ordering = ("name",)
+    search_fields = ("name", "office")
+    inlines = (BoardMembershipInline,)
+
+
+@admin.register(BoardMembership)
+class BoardMembershipAdmin(ServiceAdmin):
+    """Which boards a user belongs to; their groups (Redaktör, Nämndsekreterare, Läsare,
+    Administratör) say what they may do with those boards' cases."""
+
+    list_display = ("user", "board")
+    list_select_related = ("user", "board")
+    list_filter = ("board",)
+    ordering = ("board__name", "user__username")
+    search_fields = ("user__username", "user__first_name", "user__last_name", "board__name")
+    autocomplete_fields = ("user", "board")
+
+
+class CaseTransitionInline(admin.TabularInline):
+    """Who moved the case and when; written only by the move itself, never by hand."""
+
+    model = CaseTransition
+    fields = ("from_status", "to_status", "by", "at")
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("by")
+
+
+class RegistryNumberInline(ServiceTabularInline):
+    model = RegistryNumber
+    fields = ("number", "order")
+    min_num = 1
+
+
+class DecisionPointInline(ServiceTabularInline):
+    model = DecisionPoint
+    fields = ("number", "text", "figure", "rendered")
+    readonly_fields = ("rendered",)
+    finance = None
+
+    def get_formset(self, request, obj=None, **kwargs):
+        # Inline instances are made per request: the case's totals are read once for all points.
+        self.finance = case_finance(case_id=obj.pk) if obj else None
+        return super().get_formset(request, obj, **kwargs)
+
+    @admin.display(description="visas som")
+    def rendered(self, obj):
+        if not obj.pk or not obj.figure:
+            return ""
+        return resolve_decision_point(obj, self.finance).html
+
+
+class AttachmentInline(ServiceTabularInline):
+    model = Attachment
+    fields = ("number", "title", "file")
+
+
+@admin.register(Case)
+class CaseAdmin(ServiceAdmin):
+    list_display = (
+        "memo_number", "title", "registry_number_list", "budget_year", "board", "status",
+    )
+    list_display_links = ("memo_number", "title")
+    list_select_related = ("board",)
+    list_filter = ("budget_year", "board", "status")
+    ordering = ("-budget_year", "-memo_year", "-memo_serial")
+    search_fields = ("title", "registry_numbers__number", "board__name")
+    # Status and decision date change only by moving the case on (budgetplan.document.lifecycle).
+    readonly_fields = ("parts", "status", "decided_on", "predecessor", "decision")
+    fieldsets = (
+        ("Ärendet", {"fields": (
+            ("memo_year", "memo_serial", "memo_rotel"), "title", "budget_year", "board",
+        )}),
+        ("Beslut", {"fields": (
+            "proposing_body", "deciding_body", "status", "decided_on", "predecessor", "decision",
+        )}),
+        ("Ärendets delar i dokumentets ordning", {"fields": ("parts",)}),
+    )
+    inlines = (
+        RegistryNumberInline, DecisionPointInline, AttachmentInline, PlanStrategicGoalInline,
+        PlanCouncilGoalInline, BoardGoalInline, PlanIndicatorInline, CaseTransitionInline,
+    )
+    actions = ("propose", "start_new_version")
+
+    @admin.action(description="Skicka till borgarrådsberedningen (utkast → föreslaget)")
+    def propose(self, request, queryset):
+        self._each(request, queryset, lambda case: lifecycle.case_transition(
+            case=case, to_status=Case.Status.PROPOSED, user=request.user,
+        ), "skickades till borgarrådsberedningen")
+
+    @admin.action(description="Skapa ny version som utkast (av beslutade ärenden)")
+    def start_new_version(self, request, queryset):
+        self._each(request, queryset, lambda case: lifecycle.case_new_version(
+            case=case, user=request.user,
+        ), "fick en ny version som utkast (utan diarienummer tills registratorn gett ett)")
+
+    def _each(self, request, queryset, service, done: str):
+        for case in queryset:
+            try:
+                service(case)
+            except ValidationError as error:
+                self._refused(request, case, " ".join(error.messages))
+            except PermissionDenied as error:
+                self._refused(request, case, str(error))
+            else:
+                self.message_user(request, f"{case.memo_number} {done}.", messages.SUCCESS)
+
+    def _refused(self, request, case, reason: str):
+        self.message_user(request, f"{case.memo_number}: {reason}", messages.ERROR)
+
+    @admin.display(description="beslut")
+    def decision(self, obj):
+        if not obj.pk:
+            return "Ett nytt ärende börjar som utkast."
+        url = reverse("cases:detail", args=[obj.pk])
+        document = getattr(obj, "decided_document", None)
+        if document is not None:
+            return format_html(
+                'Beslutad PDF sparad, SHA-256 <code>{}</code>. <a href="{}">Visa ärendet</a>',
+                document.sha256, url,
+            )
+        return format_html(
+            'Nämndsekreteraren flyttar ärendet vidare under ”Ärendets gång” på '
+            '<a href="{}#arendets-gang">ärendets sida</a> eller med åtgärderna i listan.', url,
+        )
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).prefetch_related("registry_numbers")
+
+    @admin.display(description="PM-nummer", ordering="memo_serial")
+    def memo_number(self, obj):
+        return obj.memo_number
+
+    @admin.display(description="Dnr")
+    def registry_number_list(self, obj):
+        return ", ".join(number.number for number in obj.registry_numbers.all())
+
+    @admin.display(description="delar")
+    def parts(self, obj):
+        if not obj.pk:
+            return "Spara ärendet först; därefter visas här länkar till dess delar."
+        rows = [
+            ("Beslutspunkter", "nedan", None),
+            self._one_to_one(Statement, obj, "Föredragande borgarrådets anförande"),
+            ("Bilagor", "nedan", None),
+            self._reservations(obj),
+            self._one_to_one(OfficialsReport, obj, "Tjänsteutlåtande"),
+            ("Mål, årsmål och nämndmål", "nedan", None),
+            (
+                "KF:s aktiviteter för nämnden",
+                "visa",
+                f"{admin_url(Activity, 'changelist')}?year={obj.budget_year}&board={obj.board_id}",
+            ),
+            self._one_to_one(FinancialFrame, obj, "Nämndens ekonomiska förutsättningar"),
+            ("Hela ärendet", "visa som sida", reverse("cases:detail", args=[obj.pk])),
+        ]
+        items = format_html_join(
+            "", "<li>{}: {}</li>",
+            ((label, format_html('<a href="{}">{}</a>', url, text) if url else text)
+             for label, text, url in rows),
+        )
+        return format_html("<ul>{}</ul>", items)
+
+    @staticmethod
+    def _one_to_one(model, case, label):
+        pk = model.objects.filter(case=case).values_list("pk", flat=True).first()
+        if pk is None:
+            return label, "lägg till", f"{admin_url(model, 'add')}?case={case.pk}"
+        return label, "ändra", admin_url(model, "change", pk)
+
+    @staticmethod
+    def _reservations(case):
+        count = Reservation.objects.filter(case=case).count()
+        url = f"{admin_url(Reservation, 'changelist')}?case__id__exact={case.pk}"
+        if not count:
+            return "Reservationer", "lägg till", f"{admin_url(Reservation, 'add')}?case={case.pk}"
+        return "Reservationer", f"{count} st", url
+
+
+class StatementSectionInline(ServiceStackedInline):
+    model = StatementSection
+    fields = ("order", "heading", "body")
+
+
+@admin.register(Statement)
+class StatementAdmin(ServiceAdmin):
+    list_display = ("commissioner", "case", "signed_on")
+    list_select_related = ("case",)
+    list_filter = ("case__budget_year", "case__board")
+    ordering = ("-case__budget_year", "case__board__name")
+    search_fields = ("commissioner", "case__title", "case__registry_numbers__number")
+    autocomplete_fields = ("case",)
+    fields = ("case", "commissioner", "proposal_lead", "place", "signed_on", "endorsement")
+    inlines = (StatementSectionInline,)
+
+
+class ResponsibilityInline(ServiceTabularInline):
+    model = Responsibility
+    fields = ("order", "text")
+
+
+@admin.register(OfficialsReport)
+class OfficialsReportAdmin(ServiceAdmin):
+    list_display = ("offices", "case", "dated")
+    list_select_related = ("case",)
+    list_filter = ("case__budget_year", "case__board")
+    ordering = ("-case__budget_year", "case__board__name")
+    search_fields = ("offices", "case__title", "case__registry_numbers__number")
+    autocomplete_fields = ("case",)
+    fieldsets = (
+        (None, {"fields": ("case", "offices", "dated", "report_lead")}),
+        ("ÄRENDET", {
+            "fields": ("matter_lead", "matter_body"),
+            "description": "Ansvarslistan (nedan) står i dokumentet mellan inledningen och texten "
+            "efter listan.",
+        }),
+        ("BEREDNING", {"fields": ("preparation",)}),
+    )
+    inlines = (ResponsibilityInline,)
+
+
+
+# ---- Users and groups: an administrator manages the roles, and nothing above them ------------
+
+
+def _may_manage(user, account) -> bool:
+    """Only a superuser changes a superuser's account, password included."""
+    return account is None or not account.is_superuser or user.is_superuser
+
+
+class RoleUserChangeForm(UserChangeForm):
+    def clean_groups(self):
+        """Groups the editor was not offered (a superuser gave them) stay as they were."""
+        chosen = self.cleaned_data["groups"]
+        if self.instance.pk is None:
+            return chosen
+        offered = self.fields["groups"].queryset
+        kept = self.instance.groups.exclude(pk__in=offered.values("pk"))
+        return Group.objects.filter(Q(pk__in=chosen) | Q(pk__in=kept))
+
+
+admin.site.unregister(User)
+admin.site.unregister(Group)
+
+
+@admin.register(User)
+class RoleUserAdmin(UserAdmin):
+    """Django's user admin, narrowed for an Administratör who is not a superuser: the roles of
+    issue 5 to give, no superuser status, no permissions one by one, and no superuser's account
+    to change (that would take it over: a new password is one form away)."""
+
+    form = RoleUserChangeForm
+
+    def get_readonly_fields(self, request, obj=None):
+        fields = super().get_readonly_fields(request, obj)
+        if request.user.is_superuser:
+            return fields
+        return (*fields, "is_superuser", "user_permissions")
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        if db_field.name == "groups" and not request.user.is_superuser:
+            kwargs["queryset"] = Group.objects.filter(name__in=permissions.ROLES)
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
+
+    def has_change_permission(self, request, obj=None):
+        return super().has_change_permission(request, obj) and _may_manage(request.user, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return super().has_delete_permission(request, obj) and _may_manage(request.user, obj)
+
+
+@admin.register(Group)
+class RoleGroupAdmin(GroupAdmin):
+    """The roles' groups and what they may do come from the migrations. Only a superuser adds a
+    group or changes its permissions: whoever may do that can give themselves any permission."""
+
+    def has_add_permission(self, request):
+        return request.user.is_superuser and super().has_add_permission(request)
+
+    def has_change_permission(self, request, obj=None):
+        return request.user.is_superuser and super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return request.user.is_superuser and super().has_delete_permission(request, obj)
