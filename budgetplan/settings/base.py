@@ -43,10 +43,14 @@ INSTALLED_APPS = [
     "import_export",
     "axes",
     "simple_history",
-    "budgetplan",
+    # The layers of docs/architecture.md, bottom up.
+    "budgetplan.kernel",
+    "budgetplan.cases",
     "goals",
     "finance",
     "reservations",
+    "budgetplan.document",
+    "budgetplan.web",
 ]
 
 MIDDLEWARE = [

@@ -1,0 +1,1 @@
+"""Benchmarks that print numbers, and the synthetic city they measure."""

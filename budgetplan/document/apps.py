@@ -1,0 +1,15 @@
+from django.apps import AppConfig
+
+
+class DocumentConfig(AppConfig):
+    name = "budgetplan.document"
+    label = "document"
+    verbose_name = "Ärendets dokument"
+
+    def ready(self):
+        # Every write, whatever path it comes by, asks the case's life whether it may happen:
+        # the kernel's write services through the guard registered here, and a save() or
+        # delete() from a shell through the model signals connected with it.
+        from . import lifecycle
+
+        lifecycle.connect_guards()

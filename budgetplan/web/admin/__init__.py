@@ -1,0 +1,2 @@
+"""The admin of every app, registered when Django autodiscovers budgetplan.web.admin."""
+from . import cases, finance, goals, reservations  # noqa: F401
