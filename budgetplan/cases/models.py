@@ -7,10 +7,8 @@ from django.db import models
 from django.db.models import Q
 
 from budgetplan.kernel.files import validate_attachment_file
-from budgetplan.kernel.history import RecordHistory, version_field
-
-AMOUNT_PLACEHOLDER = "{belopp}"
-DATE_PLACEHOLDER = "{datum}"
+from budgetplan.kernel.history import CounterField, RecordHistory, version_field
+from budgetplan.kernel.placeholders import AMOUNT_PLACEHOLDER, DATE_PLACEHOLDER
 
 
 class Body(models.TextChoices):
@@ -107,7 +105,7 @@ class Case(models.Model):
     )
     created_at = models.DateTimeField("skapad", auto_now_add=True)
     updated_at = models.DateTimeField("ändrad", auto_now=True)
-    revision = models.PositiveIntegerField(
+    revision = CounterField(
         "revision", default=1, editable=False,
         help_text="Räknas upp när ärendet eller något under det ändras; en arbetsbok från en "
         "äldre revision läses inte in.",

@@ -2,9 +2,10 @@
 and the rule that a decided case, and everything its document shows, never changes again.
 
 The rule "decided is final" is checked in three places that share one function
-(`ensure_changeable`): the services (record_save, record_delete, records_create,
-records_update), which every form, import and script is meant to use; and a pre_save/pre_delete
-guard on every model a case's document is made of, connected in BudgetplanConfig.ready(). The
+(`ensure_changeable`): the kernel's write services (record_save, record_delete, records_create,
+records_update), which every form, import and script is meant to use and which ask the guard
+this module registers with them (CaseGuard); and a pre_save/pre_delete guard on every model a
+case's document is made of, connected with it in DocumentConfig.ready(). The
 guard is there because the issue asks for the rule on every path, the shell included: a
 `row.save()` or `case.delete()` typed at a prompt is refused like an admin form. Bulk queryset
 writes (`QuerySet.update()`, `bulk_create`) send no signals; the services' bulk functions check
@@ -37,9 +38,12 @@ from budgetplan.cases.models import (
     Statement,
     StatementSection,
 )
+from budgetplan.kernel import guards
 from finance import models as finance
 from goals import models as goals
 from reservations import models as reservations
+
+from .revisions import bump_revisions
 
 DECIDED_MESSAGE = "Ärendet är beslutat och kan inte ändras."
 STATUS_BY_TRANSITION = (
@@ -200,14 +204,16 @@ def guard_write(*, instance: models.Model, user=None, deleting: bool = False) ->
     return cases
 
 
-def guard_many(*, instances: list[models.Model], user=None) -> dict[int, ValidationError]:
+def guard_many(
+    *, instances: list[models.Model], user=None,
+) -> tuple[dict[int, ValidationError], set[int]]:
     """The same check for many records of one model at once, in a few queries.
 
     Returns the refusals by position (for RecordsInvalid), the user's missing rights among them
-    (as permissions.ChangeRefused).
+    (as permissions.ChangeRefused), and the ids of the cases the records are part of.
     """
     if not instances:
-        return {}
+        return {}, set()
     ids_per_instance = _case_ids_many(instances)
     cases = _load_cases(set().union(*ids_per_instance))
     errors: dict[int, ValidationError] = {}
@@ -223,7 +229,7 @@ def guard_many(*, instances: list[models.Model], user=None) -> dict[int, Validat
                 permissions.ensure_may_change(user, instance, touched)
             except permissions.ChangeRefused as error:
                 errors[index] = error
-    return errors
+    return errors, set().union(*ids_per_instance)
 
 
 def _case_ids_many(instances: list[models.Model]) -> list[set[int]]:
@@ -339,7 +345,23 @@ def _guard_signatories(sender, instance, action, reverse, pk_set, **kwargs):
     ensure_changeable(instance, _load_cases(ids).values())
 
 
+class CaseGuard(guards.WriteGuard):
+    """The case's rules on the kernel's write path: decided is final, then the user's role;
+    after the write, one more revision of each case it changed."""
+
+    def check(self, instance, *, user, deleting=False):
+        return frozenset(case.pk for case in guard_write(instance=instance, user=user, deleting=deleting))
+
+    def check_many(self, instances, *, user):
+        errors, case_ids = guard_many(instances=instances, user=user)
+        return errors, frozenset(case_ids)
+
+    def written(self, note) -> None:
+        bump_revisions(note)
+
+
 def connect_guards() -> None:
+    guards.register(CaseGuard())
     for model in GUARDED_MODELS:
         pre_save.connect(_guard_save, sender=model, dispatch_uid=f"lifecycle_save_{model.__name__}")
         pre_delete.connect(

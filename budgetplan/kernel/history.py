@@ -80,6 +80,16 @@ def version_field() -> models.PositiveIntegerField:
     )
 
 
+class CounterField(models.PositiveIntegerField):
+    """A counter only the services write, with an UPDATE of their own (a case's revision): a
+    save from a copy of the record never writes it back (budgetplan.kernel.services)."""
+
+    def deconstruct(self):
+        name, _, args, kwargs = super().deconstruct()
+        # A plain integer column to the migrations: the difference is only in how it is written.
+        return name, "django.db.models.PositiveIntegerField", args, kwargs
+
+
 def is_versioned(model_or_instance) -> bool:
     return any(f.name == "version" for f in model_or_instance._meta.concrete_fields)
 

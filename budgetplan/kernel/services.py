@@ -1,8 +1,9 @@
-"""Writes to the case and everything beneath it, shared by the admin, the workbook import and scripts.
+"""Every write of a record, shared by the admin, the workbook import and scripts.
 
 Every write goes through `record_save` or `record_delete` (or, many rows of one model at once,
 `records_create` and `records_update`), so a rule that must hold whatever path a change comes by
-(validation, immutability of decided cases, history and optimistic locking) lives in one place.
+(validation, history and optimistic locking here; immutability of decided cases and the roles
+through the guards a higher layer registers, budgetplan.kernel.guards) lives in one place.
 
 History: each write names its user to django-simple-history (budgetplan.kernel.history.acting_as), and
 the bulk writes use the library's bulk helpers, which record a history row per record as the
@@ -12,78 +13,56 @@ Optimistic locking: a record read at version n is saved only while the stored ro
 version n; the save claims n + 1 with a conditional UPDATE in the same transaction. Otherwise
 RecordChanged (a ValidationError) says what someone else changed meanwhile, and nothing is saved.
 """
-from contextlib import contextmanager
-from contextvars import ContextVar
-
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import connections, models, router, transaction
-from django.db.models import F
 from simple_history.utils import bulk_create_with_history, get_history_manager_for_model
 
-from budgetplan.cases.models import Case
-from budgetplan.document import lifecycle
-
+from . import guards
 from .constraints import check_holds, referenced_fields
-from .history import RecordChanged, acting_as, conflict_message, is_versioned
+from .history import CounterField, RecordChanged, acting_as, conflict_message, is_versioned
 
-# Fields only the services write, with an UPDATE of their own, never from a copy of the record.
-SERVICE_COUNTERS = frozenset({"revision"})
+
+def _check(instance: models.Model, user, *, deleting: bool = False) -> list[tuple]:
+    return [(guard, guard.check(instance, user=user, deleting=deleting))
+            for guard in guards.registered()]
+
+
+def _written(notes: list[tuple]) -> None:
+    for guard, note in notes:
+        guard.written(note)
 
 
 @transaction.atomic
 def record_save(*, instance: models.Model, user=None) -> models.Model:
     """Validate the record with the model's own rules and constraints, then save it as the next
     version of the one it was read at; RecordChanged if someone saved it since."""
-    # Decided is final, then the user's role (budgetplan.document.lifecycle, budgetplan.access.permissions).
-    cases = lifecycle.guard_write(instance=instance, user=user)
+    # Decided is final, then the user's role (the guard of budgetplan.document.lifecycle).
+    notes = _check(instance, user)
     instance.full_clean()
     with acting_as(user):
         if is_versioned(instance) and not instance._state.adding:
             _claim_next_version(instance)
-            # The case's revision is the services' counter: a stale copy never writes it back.
+            # A counter such as the case's revision is the services' own: a stale copy never
+            # writes it back.
             instance.save(update_fields=_saved_fields(instance))
         else:
             instance.save()
-    _bump_revisions({case.pk for case in cases})
+    _written(notes)
     return instance
+
+
+def record_save_check(*, instance: models.Model, user=None) -> None:
+    """What record_save would refuse, without writing anything: the guards, then the record's
+    own rules (record_check). For a row that must be judged but cannot be written."""
+    _check(instance, user)
+    record_check(instance=instance)
 
 
 def _saved_fields(instance: models.Model) -> list[str]:
     return [
         f.name for f in instance._meta.concrete_fields
-        if not f.primary_key and not f.generated and f.name not in SERVICE_COUNTERS
+        if not f.primary_key and not f.generated and not isinstance(f, CounterField)
     ]
-
-
-def _bump_revisions(case_ids) -> None:
-    """Count one more revision of each case whose document the write changed: what a workbook
-    was exported from is compared with it, and pages cached per revision are read anew."""
-    case_ids = {pk for pk in case_ids if pk is not None}
-    pending = _one_revision.get()
-    if pending is not None:
-        pending.update(case_ids)
-    elif case_ids:
-        Case._base_manager.filter(pk__in=case_ids).update(revision=F("revision") + 1)
-
-
-_one_revision: ContextVar[set | None] = ContextVar("budgetplan_one_revision", default=None)
-
-
-@contextmanager
-def one_revision():
-    """The writes inside count as one revision of each case they change, not one per row: a
-    workbook import is one change of its case however many rows it writes. The cases are
-    counted up when the block ends without an error (inside its caller's transaction)."""
-    if _one_revision.get() is not None:  # already inside one: that one counts
-        yield
-        return
-    token = _one_revision.set(set())
-    try:
-        yield
-        case_ids = _one_revision.get()
-    finally:
-        _one_revision.reset(token)
-    _bump_revisions(case_ids)
 
 
 def _claim_next_version(instance: models.Model) -> None:
@@ -103,10 +82,10 @@ def _claim_next_version(instance: models.Model) -> None:
 
 @transaction.atomic
 def record_delete(*, instance: models.Model, user=None) -> None:
-    cases = lifecycle.guard_write(instance=instance, user=user, deleting=True)
+    notes = _check(instance, user, deleting=True)
     with acting_as(user):
         instance.delete()
-    _bump_revisions({case.pk for case in cases})
+    _written(notes)
 
 
 class RecordsInvalid(Exception):
@@ -158,10 +137,16 @@ def record_check(*, instance: models.Model, exclude=()) -> None:
         raise ValidationError(errors)
 
 
-def _check_all(instances, user=None) -> None:
-    # A record of a decided case, or one the user may not change, is refused by position like
-    # a broken rule (budgetplan.document.lifecycle.guard_many).
-    errors = lifecycle.guard_many(instances=instances, user=user)
+def _check_all(instances, user=None) -> list[tuple]:
+    # A record a guard refuses (of a decided case, or one the user may not change) is refused
+    # by position like a broken rule.
+    errors: dict[int, ValidationError] = {}
+    notes = []
+    for guard in guards.registered():
+        refused, note = guard.check_many(instances, user=user)
+        for index, error in refused.items():
+            errors.setdefault(index, error)
+        notes.append((guard, note))
     for index, instance in enumerate(instances):
         if index in errors:
             continue
@@ -171,6 +156,7 @@ def _check_all(instances, user=None) -> None:
             errors[index] = error
     if errors:
         raise RecordsInvalid(errors)
+    return notes
 
 
 @transaction.atomic
@@ -180,13 +166,13 @@ def records_create(*, instances: list[models.Model], user=None) -> list[models.M
     Raises RecordsInvalid before anything is written; a unique or foreign-key violation comes
     from the database as IntegrityError and writes none of them.
     """
-    _check_all(instances, user=user)
+    notes = _check_all(instances, user=user)
     if instances:
         with acting_as(user):
             bulk_create_with_history(
                 instances, type(instances[0]), batch_size=500, default_user=_known(user),
             )
-        _bump_revisions(set().union(*lifecycle._case_ids_many(instances)))
+        _written(notes)
     return instances
 
 
@@ -197,7 +183,7 @@ def records_update(*, instances: list[models.Model], fields: list[str], user=Non
     Each record must still be stored at the version it was read at (see record_save); the rows
     are locked and compared in one query, and RecordsInvalid names those someone else changed.
     """
-    _check_all(instances, user=user)
+    notes = _check_all(instances, user=user)
     if not instances:
         return
     model = type(instances[0])
@@ -210,7 +196,7 @@ def records_update(*, instances: list[models.Model], fields: list[str], user=Non
         get_history_manager_for_model(model).bulk_history_create(
             instances, batch_size=500, update=True, default_user=_known(user),
         )
-    _bump_revisions(set().union(*lifecycle._case_ids_many(instances)))
+    _written(notes)
 
 
 def _update_rows(model, instances: list[models.Model], fields: list[str], batch_size: int = 500) -> None:

@@ -41,14 +41,14 @@ from budgetplan.cases.models import (
     Statement,
     StatementSection,
 )
-from budgetplan.document import lifecycle
+from budgetplan.document.revisions import one_revision
 from budgetplan.kernel.formatting import format_decimal
 from budgetplan.kernel.services import (
     RecordsInvalid,
-    one_revision,
     record_check,
     record_delete,
     record_save,
+    record_save_check,
     records_create,
     records_update,
 )
@@ -586,8 +586,7 @@ class _Importer:
             self._check_only(spec, row, instance, fields, unsaved)
             return
         try:
-            lifecycle.guard_write(instance=instance, user=self.user)
-            record_check(instance=instance)
+            record_save_check(instance=instance, user=self.user)
         except ValidationError as error:  # as _save reports what record_save refuses
             self._report_validation(spec, row, RegistryNumber, error, fields)
             return
