@@ -5,9 +5,8 @@ from decimal import Decimal
 from django.db.models import Prefetch
 from django.utils.safestring import SafeString
 
-from budgetplan.cases.models import AMOUNT_PLACEHOLDER
 from budgetplan.kernel.formatting import format_decimal
-from budgetplan.kernel.placeholders import fill_placeholder
+from budgetplan.kernel.placeholders import AMOUNT_PLACEHOLDER, fill_placeholder
 
 from .models import (
     FinancialFrame,

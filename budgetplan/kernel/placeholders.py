@@ -2,6 +2,9 @@
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
+AMOUNT_PLACEHOLDER = "{belopp}"
+DATE_PLACEHOLDER = "{datum}"
+
 
 def fill_placeholder(text: str, placeholder: str, value: str) -> SafeString:
     """Escape the author's text and the value, then put the value where the placeholder stands."""
