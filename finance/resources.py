@@ -2,12 +2,8 @@
 from import_export.fields import Field
 from import_export.widgets import IntegerWidget
 
-from budgetplan.kernel.widgets import (
-    AmountWidget,
-    NaturalKeyWidget,
-    RecordResource,
-    first_registry_number,
-)
+from budgetplan.cases.resources import first_registry_number
+from budgetplan.kernel.widgets import AmountWidget, NaturalKeyWidget, RecordResource
 
 from .models import FinancialFrame, Investment, OperatingBudgetRow, TurnoverChange
 

@@ -1,19 +1,19 @@
 """Per-table import and export of goals, indicators and activities, keyed by goal numbers."""
+import re
+
 from django.core.exceptions import ValidationError
 from import_export.fields import Field
 from import_export.widgets import IntegerWidget
 
 from budgetplan.cases.models import Board
+from budgetplan.cases.resources import CaseWidget, first_registry_number
 from budgetplan.kernel.widgets import (
     AmountWidget,
-    CaseWidget,
     ChoiceLabelWidget,
     IsoDateWidget,
     NaturalKeyWidget,
     RecordResource,
     blank,
-    first_registry_number,
-    goal_code,
     whole_number,
 )
 
@@ -29,6 +29,17 @@ from .models import (
 )
 
 YEAR, GOAL, CASE, BOARD_GOAL = "År", "KF:s mål", "Dnr", "Nämndmål"
+
+GOAL_CODE = re.compile(r"^\s*(\d{1,3})\.(\d{1,3})\s*$")
+
+
+def goal_code(value) -> tuple[int, int]:
+    """'1.1' -> (1, 1); a number typed as 1.1 in a spreadsheet cell works too."""
+    text = repr(value) if isinstance(value, float) else str(value)
+    match = GOAL_CODE.match(text)
+    if not match:
+        raise ValueError(f"Skriv målets nummer som 1.1 (”{value}” är inget målnummer).")
+    return int(match.group(1)), int(match.group(2))
 
 
 def _year(row) -> int:

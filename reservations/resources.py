@@ -2,13 +2,8 @@
 from import_export.fields import Field
 from import_export.widgets import IntegerWidget
 
-from budgetplan.kernel.widgets import (
-    NaturalKeyWidget,
-    RecordResource,
-    blank,
-    first_registry_number,
-    whole_number,
-)
+from budgetplan.cases.resources import first_registry_number
+from budgetplan.kernel.widgets import NaturalKeyWidget, RecordResource, blank, whole_number
 
 from .models import Person, Reservation, Signatory
 

@@ -1,7 +1,7 @@
 """Shared pieces of the per-table import/export resources (django-import-export).
 
-Rows name their records by natural keys, never database ids: a case by its Dnr, a council goal
-by its number "1.1" and year, a board by its name. Columns have Swedish headers, choices are
+Rows name their records by natural keys, never database ids (each app's resources say which:
+a case by its Dnr, a council goal by its number "1.1" and year, a board by its name). Columns have Swedish headers, choices are
 written with their Swedish labels, and every save and delete goes through the services, so the
 models' own rules and Swedish messages apply in the admin's import preview.
 """
@@ -14,20 +14,7 @@ from import_export import resources
 from import_export.fields import Field
 from import_export.widgets import DateWidget, ForeignKeyWidget, IntegerWidget, Widget
 
-from budgetplan.cases.models import Case
-
 from .services import record_delete, record_save
-
-GOAL_CODE = re.compile(r"^\s*(\d{1,3})\.(\d{1,3})\s*$")
-
-
-def goal_code(value) -> tuple[int, int]:
-    """'1.1' -> (1, 1); a number typed as 1.1 in a spreadsheet cell works too."""
-    text = repr(value) if isinstance(value, float) else str(value)
-    match = GOAL_CODE.match(text)
-    if not match:
-        raise ValueError(f"Skriv målets nummer som 1.1 (”{value}” är inget målnummer).")
-    return int(match.group(1)), int(match.group(2))
 
 
 def whole_number(value, label: str) -> int:
@@ -122,22 +109,6 @@ class NaturalKeyWidget(ForeignKeyWidget):
 def blank(value) -> bool:
     """An empty cell: nothing, or only spaces."""
     return value is None or (isinstance(value, str) and not value.strip())
-
-
-def first_registry_number(case) -> str:
-    """The Dnr a case is written with: its first (registry numbers prefetched by the caller)."""
-    numbers = list(case.registry_numbers.all())
-    return numbers[0].number if numbers else ""
-
-
-class CaseWidget(NaturalKeyWidget):
-    """A case by any of its registry numbers (Dnr); written as its first."""
-
-    def __init__(self, **kwargs):
-        super().__init__(Case, "registry_numbers__number", label="Ärendet med Dnr", **kwargs)
-
-    def render(self, value, obj=None, **kwargs):
-        return "" if value is None else first_registry_number(value)
 
 
 class ChoiceLabelWidget(Widget):
