@@ -1,5 +1,9 @@
 """Base classes for every admin: writes go through the services, refusals show on the form.
 
+The mixins here know nothing of boards or roles; budgetplan.web.admin.base puts them together with
+the access rules (which board's records a user sees and may change) into the classes the admins
+use.
+
 Django's ModelForm leaves out of its validation every constraint that touches a field missing from
 the form, and an inline's foreign key to its parent. `record_save` validates the whole record, so
 without the extra pass below such a refusal would surface as a server error instead of a message.
@@ -12,15 +16,13 @@ typed on the page; record_save checks the version again inside its transaction.
 import copy
 
 from django import forms
-from django.contrib import admin, messages
+from django.contrib import messages
 from django.contrib.admin.options import InlineModelAdmin
 from django.contrib.admin.widgets import AdminTextareaWidget, RelatedFieldWidgetWrapper
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import models, transaction
 from django.forms.models import BaseInlineFormSet, InlineForeignKeyField, construct_instance
 from django.http import HttpResponseRedirect
-
-from budgetplan.web.admin.scoping import BoardScopedAdminMixin, BoardScopedInlineMixin
 
 from .history import conflict_message, is_versioned
 from .services import record_delete, record_save
@@ -184,7 +186,7 @@ class VersionFieldMixin:
         return self.has_change_permission(request, obj)
 
 
-class ServiceAdmin(BoardScopedAdminMixin, VersionFieldMixin, admin.ModelAdmin):
+class ServiceAdminMixin:
     """Every save and delete, of the record and of its inline rows, goes through the services."""
 
     form = ServiceModelForm
@@ -242,8 +244,9 @@ class ServiceAdmin(BoardScopedAdminMixin, VersionFieldMixin, admin.ModelAdmin):
             return HttpResponseRedirect(request.get_full_path())
 
 
-class CachedChoicesInlineMixin(BoardScopedInlineMixin, VersionFieldMixin):
-    """Inline rows share one list of choices per foreign key instead of querying once per row."""
+class ServiceInlineMixin:
+    """Inline rows use the service form (the version they were read at, every constraint) and
+    share one list of choices per foreign key instead of querying once per row."""
 
     form = ServiceModelForm
     formset = ServiceInlineFormSet
@@ -257,7 +260,9 @@ class CachedChoicesInlineMixin(BoardScopedInlineMixin, VersionFieldMixin):
         return field
 
 
-class ServiceTabularInline(CachedChoicesInlineMixin, admin.TabularInline):
+class TabularInlineMixin:
+    """An inline laid out as a table: compact texts, no related-record icons."""
+
     formfield_overrides = COMPACT_TEXT_OVERRIDES
 
     def formfield_for_dbfield(self, db_field, request, **kwargs):
@@ -268,6 +273,3 @@ class ServiceTabularInline(CachedChoicesInlineMixin, admin.TabularInline):
             field.widget = field.widget.widget
         return field
 
-
-class ServiceStackedInline(CachedChoicesInlineMixin, admin.StackedInline):
-    pass

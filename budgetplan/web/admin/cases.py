@@ -29,7 +29,6 @@ from budgetplan.cases.models import (
 )
 from budgetplan.document import lifecycle
 from budgetplan.document.selectors import resolve_decision_point
-from budgetplan.kernel.admin_base import ServiceAdmin, ServiceStackedInline, ServiceTabularInline
 from budgetplan.web.admin.goals import (
     BoardGoalInline,
     PlanCouncilGoalInline,
@@ -40,6 +39,8 @@ from finance.models import FinancialFrame
 from finance.selectors import case_finance
 from goals.models import Activity
 from reservations.models import Reservation
+
+from .base import ServiceAdmin, ServiceStackedInline, ServiceTabularInline
 
 admin.site.site_header = "Budgetplan – administration"
 admin.site.site_title = "Budgetplan – administration"

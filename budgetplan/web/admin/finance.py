@@ -1,7 +1,6 @@
 """Admin for a plan's financial frame: the budget rows in the document's order, totals computed."""
 from django.contrib import admin
 
-from budgetplan.kernel.admin_base import ServiceAdmin, ServiceStackedInline, ServiceTabularInline
 from budgetplan.kernel.formatting import format_decimal
 from budgetplan.web.admin.tables import TableImportExportMixin
 from finance.models import (
@@ -14,6 +13,8 @@ from finance.models import (
 )
 from finance.resources import InvestmentResource, OperatingBudgetRowResource, TurnoverChangeResource
 from finance.selectors import case_finance
+
+from .base import ServiceAdmin, ServiceStackedInline, ServiceTabularInline
 
 
 class OperatingBudgetRowInline(ServiceTabularInline):

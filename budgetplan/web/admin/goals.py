@@ -16,7 +16,6 @@ from django.db.models.functions import Coalesce
 from django.utils.text import Truncator
 
 from budgetplan.cases.models import Board, Case
-from budgetplan.kernel.admin_base import ServiceAdmin, ServiceTabularInline
 from budgetplan.web.admin.tables import TableImportExportMixin
 from goals.models import (
     Activity,
@@ -34,6 +33,8 @@ from goals.resources import (
     CouncilGoalResource,
     IndicatorResource,
 )
+
+from .base import ServiceAdmin, ServiceTabularInline
 
 INDICATOR_RELATIONS = ("council_goal__strategic_goal", "board_goal__council_goal__strategic_goal")
 ACTIVITY_RELATIONS = (

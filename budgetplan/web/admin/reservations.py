@@ -2,10 +2,11 @@
 from django.contrib import admin
 from django.db.models import Prefetch
 
-from budgetplan.kernel.admin_base import ServiceAdmin, ServiceTabularInline
 from budgetplan.web.admin.tables import TableImportExportMixin
 from reservations.models import Party, Person, Reservation, ReservationPoint, Signatory
 from reservations.resources import SignatoryResource
+
+from .base import ServiceAdmin, ServiceTabularInline
 
 
 @admin.register(Party)
