@@ -237,3 +237,24 @@ def test_the_import_reads_back_every_text_unchanged(dangerous_texts, reference_c
     stored = dict(TurnoverChange.objects.filter(frame__case=reference_case).values_list("order", "description"))
     assert {order: stored[order] for order in dangerous_texts} == dangerous_texts
     assert TurnoverChange.objects.get(pk=first.pk).amount == Decimal("99.9")
+
+
+TABLE_URLS = [
+    "/admin/goals/councilgoal/", "/admin/goals/boardgoal/", "/admin/goals/indicator/",
+    "/admin/goals/activity/", BUDGET_URL, TURNOVER_URL, "/admin/finance/investment/",
+    "/admin/reservations/signatory/",
+]
+
+
+@pytest.mark.parametrize("url", TABLE_URLS)
+def test_a_table_exported_and_imported_unchanged_changes_nothing(reference_case, admin_client, url):
+    """Empty texts too (a goal without a description): an empty cell reads back as no text."""
+    exported = admin_export(admin_client, url, XLSX)
+    before = database_state()
+
+    page, confirm = admin_import(admin_client, url, exported, XLSX)
+
+    assert confirm is not None, re.findall(r"Line number: \d+ - [^<]{0,160}", page)[:3]
+    admin_client.post(f"{url}process_import/", confirm)
+    assert database_state() == before
+
