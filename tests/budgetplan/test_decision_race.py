@@ -18,15 +18,9 @@ from budgetplan.document import exports, lifecycle
 from budgetplan.kernel.services import record_save
 from finance.models import OperatingBudgetRow
 from tests import factories
+from tests.workbook.test_concurrent_import import WAIT, waits_for_a_lock
 
-WAIT = 30  # seconds; only reached when something is wrong
 PDF = b"%PDF-1.7\n%%EOF\n"
-
-
-def waits_for_a_lock(pid: int) -> bool:
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT EXISTS (SELECT 1 FROM pg_locks WHERE pid = %s AND NOT granted)", [pid])
-        return cursor.fetchone()[0]
 
 
 @pytest.mark.django_db(transaction=True)
