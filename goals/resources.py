@@ -34,9 +34,14 @@ GOAL_CODE = re.compile(r"^\s*(\d{1,3})\.(\d{1,3})\s*$")
 
 
 def goal_code(value) -> tuple[int, int]:
-    """'1.1' -> (1, 1); a number typed as 1.1 in a spreadsheet cell works too."""
-    text = repr(value) if isinstance(value, float) else str(value)
-    match = GOAL_CODE.match(text)
+    """'1.1' -> (1, 1). A number cell is refused: "1.10" typed into it is stored as 1.1, another
+    goal's number, and nothing tells which was meant (as the case's workbook refuses it)."""
+    if isinstance(value, float):
+        raise ValueError(
+            f"Målnumret {value!r} är sparat som ett tal och kan vara {value!r} eller {value!r}0; "
+            "skriv det som text (formatera cellen som Text eller börja med en apostrof)."
+        )
+    match = GOAL_CODE.match(str(value))
     if not match:
         raise ValueError(f"Skriv målets nummer som 1.1 (”{value}” är inget målnummer).")
     return int(match.group(1)), int(match.group(2))

@@ -126,16 +126,23 @@ def case_ids_touched(instance: models.Model) -> set[int]:
     return ids
 
 
-def _load_cases(ids: Iterable[int]) -> dict[int, Case]:
+def _load_cases(ids: Iterable[int], *, lock: bool = False) -> dict[int, Case]:
+    """The cases by id. With `lock`, inside a transaction, their rows stay locked until it ends:
+    a write checked against a case's status then cannot land after a decision that began
+    meanwhile (case_transition holds the row while it renders the PDF), and is refused instead.
+    Locked in the order of their ids, as every writer does, so two writers do not deadlock."""
     ids = set(ids)
     if not ids:
         return {}
-    return Case.objects.only("pk", "status", "decided_on", "board_id").in_bulk(ids)
+    cases = Case.objects.only("pk", "status", "decided_on", "board_id").filter(pk__in=ids)
+    if lock and transaction.get_connection().in_atomic_block:
+        cases = cases.select_for_update().order_by("pk")
+    return {case.pk: case for case in cases}
 
 
-def cases_touched(instance: models.Model) -> list[Case]:
+def cases_touched(instance: models.Model, *, lock: bool = False) -> list[Case]:
     """The cases (status and board) a write to this record changes, before and after."""
-    return list(_load_cases(case_ids_touched(instance)).values())
+    return list(_load_cases(case_ids_touched(instance), lock=lock).values())
 
 
 # ---- Decided is final ------------------------------------------------------------------------
@@ -196,7 +203,7 @@ def guard_write(*, instance: models.Model, user=None, deleting: bool = False) ->
     instance is marked as checked, so the model guard does not read the same rows again when
     the service saves it unchanged.
     """
-    cases = cases_touched(instance)
+    cases = cases_touched(instance, lock=True)
     ensure_changeable(instance, cases, deleting=deleting)
     if user is not None:
         permissions.ensure_may_change(user, instance, cases)
@@ -215,7 +222,7 @@ def guard_many(
     if not instances:
         return {}, set()
     ids_per_instance = _case_ids_many(instances)
-    cases = _load_cases(set().union(*ids_per_instance))
+    cases = _load_cases(set().union(*ids_per_instance), lock=True)
     errors: dict[int, ValidationError] = {}
     for index, (instance, ids) in enumerate(zip(instances, ids_per_instance)):
         touched = [cases[pk] for pk in ids if pk in cases]

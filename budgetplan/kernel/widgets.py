@@ -10,6 +10,7 @@ import re
 from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import models
 from import_export import resources
 from import_export.fields import Field
 from import_export.widgets import DateWidget, ForeignKeyWidget, IntegerWidget, Widget
@@ -56,6 +57,16 @@ class RecordResource(resources.ModelResource):
             except ValueError as error:
                 raise ValidationError(str(error), code="version_invalid") from None
         super().before_save_instance(instance, row, **kwargs)
+
+    def import_field(self, field, instance, row, is_m2m=False, **kwargs):
+        super().import_field(field, instance, row, is_m2m=is_m2m, **kwargs)
+        # An empty cell reads as None (xlsx keeps no empty text); a text column that stores no
+        # NULL holds it as "", as the export wrote it, rather than failing in the database.
+        name = field.attribute or ""
+        if "__" not in name and getattr(instance, name, "") is None:
+            model_field = instance._meta.get_field(name) if name else None
+            if isinstance(model_field, (models.CharField, models.TextField)) and not model_field.null:
+                setattr(instance, name, "")
 
     def before_import(self, dataset, **kwargs):
         self.user = kwargs.get("user")

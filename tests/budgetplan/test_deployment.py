@@ -127,3 +127,17 @@ def test_production_trusts_one_proxy_unless_told_otherwise():
     refused = manage("shell", "-c", script, BUDGETPLAN_TRUSTED_PROXIES="en", **env)
     assert refused.returncode != 0
     assert "BUDGETPLAN_TRUSTED_PROXIES" in refused.stderr
+
+
+def test_the_recipe_publishes_gunicorn_only_to_the_proxy_on_its_host():
+    """Production believes the proxy's X-Forwarded-For (and X-Forwarded-Proto). A gunicorn port
+    open to the network would let a client skip the proxy and write its own address, a new one
+    for each guess, and so never be locked out."""
+    lines = (ROOT / "docker-compose.yml").read_text().splitlines()
+    start = lines.index("    ports:") + 1
+    published = []
+    for line in lines[start:]:
+        if not line.strip().startswith("- "):
+            break
+        published.append(line.strip()[2:].strip("\"'"))
+    assert published and all(port.startswith("127.0.0.1:") for port in published), published

@@ -13,6 +13,7 @@ from openpyxl import load_workbook
 from budgetplan.kernel.services import record_save
 from budgetplan.web.admin.tables import ooxml_unescaped
 from finance.models import OperatingBudgetRow, TurnoverChange
+from goals.models import CouncilGoal
 from tests.workbook.helpers import database_state
 
 BUDGET_URL = "/admin/finance/operatingbudgetrow/"
@@ -237,3 +238,45 @@ def test_the_import_reads_back_every_text_unchanged(dangerous_texts, reference_c
     stored = dict(TurnoverChange.objects.filter(frame__case=reference_case).values_list("order", "description"))
     assert {order: stored[order] for order in dangerous_texts} == dangerous_texts
     assert TurnoverChange.objects.get(pk=first.pk).amount == Decimal("99.9")
+
+
+TABLE_URLS = [
+    "/admin/goals/councilgoal/", "/admin/goals/boardgoal/", "/admin/goals/indicator/",
+    "/admin/goals/activity/", BUDGET_URL, TURNOVER_URL, "/admin/finance/investment/",
+    "/admin/reservations/signatory/",
+]
+
+
+@pytest.mark.parametrize("url", TABLE_URLS)
+def test_a_table_exported_and_imported_unchanged_changes_nothing(reference_case, admin_client, url):
+    """Empty texts too (a goal without a description): an empty cell reads back as no text."""
+    exported = admin_export(admin_client, url, XLSX)
+    before = database_state()
+
+    page, confirm = admin_import(admin_client, url, exported, XLSX)
+
+    assert confirm is not None, re.findall(r"Line number: \d+ - [^<]{0,160}", page)[:3]
+    admin_client.post(f"{url}process_import/", confirm)
+    assert database_state() == before
+
+
+# ---- Goal numbers: a number cell is refused, never read as another goal -----------------------
+
+COUNCIL_GOAL_URL = "/admin/goals/councilgoal/"
+
+
+def test_a_goal_number_stored_as_a_number_is_refused_not_read_as_another_goal(reference_case, admin_client):
+    goal = CouncilGoal.objects.get(strategic_goal__year=2012, strategic_goal__number=1, number=1)
+    record_save(instance=CouncilGoal(strategic_goal=goal.strategic_goal, number=10, title="Mål tio"))
+    rows = xlsx_rows(admin_export(admin_client, COUNCIL_GOAL_URL, XLSX))
+    (ten,) = [row for row in rows if row["Nr"].value == "1.10"]
+    # "1.10" typed into a cell Excel reads as a number: it keeps 1.1, the number of another goal
+    ten["Nr"].value, ten["Mål"].value = 1.1, "Mål tio, ändrat"
+    before = database_state()
+
+    page, confirm = admin_import(admin_client, COUNCIL_GOAL_URL, save_xlsx(rows), XLSX)
+
+    assert confirm is None
+    assert "Målnumret 1.1 är sparat som ett tal" in page
+    assert database_state() == before
+    assert CouncilGoal.objects.get(pk=goal.pk).title == goal.title

@@ -7,7 +7,8 @@ Decisions:
   city's largest plan, few enough that any accepted workbook is checked and imported within
   seconds (bench/largest_workbook.py). The rows are counted in the sheets' XML before openpyxl
   reads anything, and only until the limit is passed, so a file of a million short rows is
-  refused at once instead of holding a worker while it is parsed.
+  refused at once instead of holding a worker while it is parsed. The texts of the table of
+  shared strings, which openpyxl reads whole before any row, are counted too (MAX_STRINGS).
 - Workbooks are opened in openpyxl's read-only mode with data_only=False so that a formula is
   seen as a formula. A formula in a cell that is read is refused with a clear message: the
   cached value may be missing (files written by scripts have none) or stale, and a plan's figure
@@ -39,8 +40,10 @@ from decimal import Decimal, InvalidOperation
 from xml.etree import ElementTree
 
 from openpyxl import load_workbook
+from openpyxl.packaging.manifest import Manifest
 from openpyxl.reader.workbook import WorkbookParser
 from openpyxl.utils import get_column_letter
+from openpyxl.xml.constants import ARC_CONTENT_TYPES, SHARED_STRINGS
 
 from budgetplan.kernel.formatting import format_decimal
 
@@ -52,6 +55,8 @@ from .stamp import Stamp, read_stamp
 MAX_UPLOAD_BYTES = 10 * 1024 * 1024
 MAX_UNPACKED_BYTES = 200 * 1024 * 1024
 MAX_ROWS = 10_000
+# Texts in the workbook's table of shared strings: a plan's rows hold a handful of texts each.
+MAX_STRINGS = 20 * MAX_ROWS
 
 ISO_DATE = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")
 SWEDISH_NUMBER = re.compile(r"^-?\d{1,3}(?:[ \u00a0\u202f]\d{3})*(?:,\d+)?$|^-?\d+(?:,\d+)?$")
@@ -155,8 +160,14 @@ def _open(data: bytes):
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             crowded = _sheet_past_row_limit(archive)
+            wordy = crowded is None and _strings_past_limit(archive)
     except Exception:  # a package openpyxl could not read either
         return None, "Filen är skadad och kan inte läsas som en Excel-arbetsbok."
+    if wordy:
+        return None, (
+            f"Arbetsboken har fler än {format_decimal(Decimal(MAX_STRINGS), 0)} texter; ett ärende "
+            "har långt färre. Spara den på nytt från ärendets arbetsbok och försök igen."
+        )
     if crowded is not None:
         return None, (
             f"Arbetsboken har fler än {format_decimal(Decimal(MAX_ROWS), 0)} ifyllda rader "
@@ -277,6 +288,28 @@ def _sheet_past_row_limit(archive: zipfile.ZipFile) -> str | None:
                 # (or read as no stamp, for the hidden Metadata); its rows so far still count.
                 continue
     return None
+
+
+def _strings_past_limit(archive: zipfile.ZipFile) -> bool:
+    """Whether the table of shared strings holds more than MAX_STRINGS texts.
+
+    openpyxl reads that table whole when it opens a workbook, before any row is read, and a few
+    hundred kB of packed "<si><t>a</t></si>" unpack to millions of them: minutes and gigabytes.
+    Counted as a stream, stopping once the limit is passed.
+    """
+    manifest = Manifest.from_tree(ElementTree.fromstring(archive.read(ARC_CONTENT_TYPES)))
+    part = manifest.find(SHARED_STRINGS)
+    if part is None:
+        return False
+    counted = 0
+    with archive.open(part.PartName.lstrip("/")) as strings:
+        for _, element in ElementTree.iterparse(strings):
+            if element.tag.rpartition("}")[2] == "si":
+                counted += 1
+                element.clear()
+                if counted > MAX_STRINGS:
+                    return True
+    return False
 
 
 def _normalise_header(value) -> str:
