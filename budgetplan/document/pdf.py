@@ -6,6 +6,7 @@ accessibility rules for published documents ask for, and part 3 because it allow
 attachments to be embedded later. WeasyPrint writes the PDF/A markers (XMP, output intent,
 embedded fonts) but does not validate; tests read the PDF back to check what it claims.
 """
+import atexit
 import datetime
 import fcntl
 import gc
@@ -98,6 +99,13 @@ PDF_STYLESHEETS = ("css/case.css", "css/print.css")
 
 
 _parsed = threading.local()
+
+
+@atexit.register
+def _forget_parsed_stylesheets():
+    # Dropped before the interpreter tears down WeasyPrint's modules, whose font configuration
+    # would otherwise complain as it is collected.
+    _parsed.__dict__.clear()
 
 
 def pdf_stylesheets():
