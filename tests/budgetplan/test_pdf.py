@@ -338,3 +338,37 @@ def test_hidden_table_captions_stay_out_of_the_pdf_text(reference_pdf):
     # A target is never wrapped inside its column.
     raw = "\n".join(page.extract_text() for page in reference_pdf["reader"].pages)
     assert raw.count("fastställs 2012") == flatten(raw).count("fastställs 2012") >= 4
+
+
+# --- reading the template's HTML for WeasyPrint ------------------------------------------------
+
+def element_sequence(root) -> list:
+    return [(element.tag, sorted(element.attrib.items()), (element.text or "").strip(),
+             (element.tail or "").strip())
+            for element in root.iter() if isinstance(element.tag, str)]
+
+
+def test_the_templates_html_is_read_into_the_tree_weasyprints_parser_builds(reference_pdf):
+    import tinyhtml5
+
+    from budgetplan.document.pdf import parse_template_html
+
+    html = reference_pdf["html"]
+    ours = element_sequence(parse_template_html(html))
+    weasyprints = element_sequence(tinyhtml5.parse(html, namespace_html_elements=False))
+
+    assert len(ours) > 1000
+    assert ours == weasyprints
+
+
+def test_markup_that_is_not_closed_as_written_goes_to_weasyprints_parser():
+    from budgetplan.document.pdf import UnexpectedMarkup, parse_template_html, weasyprint_html
+
+    with pytest.raises(UnexpectedMarkup):
+        parse_template_html("<html><body><p>ett</div></body></html>")
+    with pytest.raises(UnexpectedMarkup):
+        parse_template_html("<html><body><p>ett<p>två</body></html>")
+
+    # HTML5's own rules close the first paragraph where the second begins.
+    document = weasyprint_html("<html><body><p>ett<p>två</body></html>")
+    assert [p.text for p in document.etree_element.iter("p")] == ["ett", "två"]
