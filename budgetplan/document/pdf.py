@@ -148,9 +148,10 @@ def collector_paused():
     """Hold off Python's cyclic garbage collector while WeasyPrint builds and lays out the document.
 
     A render allocates millions of small objects (boxes, styles, text pieces) that live until the
-    PDF is written; each full collection walks all of them again and took a fifth of the render's
-    time. The objects are freed when the render returns; one collection afterwards reclaims the
-    cycles among them, so memory does not stay high.
+    PDF is written; the collections they trigger walk them again and again and took a fifth of the
+    render's time. They are freed by reference counting when the render returns; the few hundred
+    left in cycles go at the first young-generation collection after it (measured: 655 objects of
+    the reference case, and the same peak memory for the ten-fold plan as with the collector on).
     """
     was_enabled = gc.isenabled()
     gc.disable()
@@ -257,5 +258,4 @@ def render_case_pdf(document) -> bytes:
                 stylesheets=stylesheets, font_config=font_config,
                 pdf_variant=PDF_VARIANT, pdf_identifier=False,
             )
-        gc.collect()
     return pdf
