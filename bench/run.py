@@ -12,7 +12,8 @@ default) and measures:
 - html: the reference case page and a ten-fold case page through Django's test client, warm;
   median milliseconds and the query count of each.
 - pdf: the reference case and the ten-fold case rendered by WeasyPrint in this process; seconds,
-  pages, and the process's peak resident memory during the large render. In the same run,
+  pages, and the process's peak resident memory during the large render (and that of a process
+  that only renders the large case, as a worker does). In the same run,
   headless Chromium prints each case's exported HTML (`export_case --format html`, print.css
   included) to PDF (`chromium --headless --print-to-pdf`): seconds (wall, and the CPU of Chromium's
   processes), pages, and the ratio WeasyPrint / Chromium. Chromium writes neither the running
@@ -308,9 +309,36 @@ def bench_pdf(cases: dict, profile_dir) -> None:
     report("pdf_pages_large", page_count(pdf), "pages")
     report("pdf_peak_rss_mb_large", round(memory.peak), "MB (whole process)")
     report("pdf_rss_growth_mb_large", round(memory.peak - memory.before), "MB")
+    fresh_process_peak(cases["large"])
     chromium_beside(cases["large"], "_large")
     if profile_dir:
         profile(lambda: render(cases["large"]), profile_dir / "pdf_large.prof")
+
+
+FRESH_RENDER = """
+import resource, django
+django.setup()
+from budgetplan.document.pdf import render_case_pdf
+from budgetplan.document.selectors import case_document
+render_case_pdf(case_document(case_id={case_id}))
+print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)
+"""
+
+
+def fresh_process_peak(case_id: int) -> None:
+    """The large render's peak memory in a process that does nothing else, as a worker's is.
+
+    The benchmark's own process also holds what generating the city left behind.
+    """
+    completed = subprocess.run(
+        [sys.executable, "-c", FRESH_RENDER.format(case_id=case_id)],
+        cwd=ROOT, env=os.environ.copy(), capture_output=True, text=True, timeout=900,
+    )
+    if completed.returncode != 0:
+        note(f"the render in a fresh process failed: {completed.stderr.strip().splitlines()[-1:]}")
+        return
+    report("pdf_peak_rss_mb_large_fresh_process", round(int(completed.stdout.split()[-1]) / 1024),
+           "MB (a process that only renders it)")
 
 
 def find_chromium() -> str | None:
