@@ -168,6 +168,24 @@ VOID_ELEMENTS = frozenset({
 })
 
 
+# Start tags before which HTML5 closes an open paragraph (so <p><ul> is two siblings there).
+CLOSES_PARAGRAPH = frozenset({
+    "address", "article", "aside", "blockquote", "details", "dialog", "div", "dl", "fieldset",
+    "figcaption", "figure", "footer", "form", "h1", "h2", "h3", "h4", "h5", "h6", "header", "hgroup",
+    "hr", "main", "menu", "nav", "ol", "p", "pre", "section", "summary", "table", "ul",
+})
+# What may stand directly in a table's structure; HTML5 moves anything else out of the table,
+# and puts a <tbody> around a <tr> written straight into a <table>.
+TABLE_CHILDREN = {
+    "table": frozenset({"caption", "colgroup", "thead", "tbody", "tfoot", "style", "script", "template"}),
+    "thead": frozenset({"tr", "style", "script", "template"}),
+    "tbody": frozenset({"tr", "style", "script", "template"}),
+    "tfoot": frozenset({"tr", "style", "script", "template"}),
+    "tr": frozenset({"td", "th", "style", "script", "template"}),
+    "colgroup": frozenset({"col", "template"}),
+}
+
+
 class UnexpectedMarkup(ValueError):
     """The markup is not the well-formed HTML our templates write (see parse_template_html)."""
 
@@ -178,7 +196,16 @@ class _TreeBuilder(HTMLParser):
         self.builder = ElementTree.TreeBuilder()
         self.open = []
 
+    def check(self, tag):
+        """Refuse what HTML5's tree construction would rearrange, so the trees always agree."""
+        if tag in CLOSES_PARAGRAPH and "p" in self.open:
+            raise UnexpectedMarkup(f"<{tag}> inside <p> at line {self.getpos()[0]}")
+        parent = self.open[-1] if self.open else None
+        if parent in TABLE_CHILDREN and tag not in TABLE_CHILDREN[parent]:
+            raise UnexpectedMarkup(f"<{tag}> directly in <{parent}> at line {self.getpos()[0]}")
+
     def handle_starttag(self, tag, attrs):
+        self.check(tag)
         self.builder.start(tag, {name: value or "" for name, value in attrs})
         if tag in VOID_ELEMENTS:
             self.builder.end(tag)
@@ -186,6 +213,7 @@ class _TreeBuilder(HTMLParser):
             self.open.append(tag)
 
     def handle_startendtag(self, tag, attrs):
+        self.check(tag)
         self.builder.start(tag, {name: value or "" for name, value in attrs})
         self.builder.end(tag)
 
@@ -197,6 +225,8 @@ class _TreeBuilder(HTMLParser):
         self.builder.end(tag)
 
     def handle_data(self, data):
+        if self.open and self.open[-1] in TABLE_CHILDREN and data.strip():
+            raise UnexpectedMarkup(f"text directly in <{self.open[-1]}> at line {self.getpos()[0]}")
         self.builder.data(data)
 
 
@@ -206,7 +236,8 @@ def parse_template_html(html: str) -> ElementTree.Element:
     WeasyPrint's own parser follows the whole HTML5 algorithm in pure Python and took a tenth of
     the large plan's render; the templates write every end tag, so a plain tag-by-tag reading gives
     the same tree four times faster. Anything else (an end tag that closes nothing open, an element
-    left open) raises UnexpectedMarkup, and the caller falls back to WeasyPrint's parser.
+    left open, a block in a paragraph, something HTML5 would move out of a table) raises
+    UnexpectedMarkup, and the caller falls back to WeasyPrint's parser.
     """
     parser = _TreeBuilder()
     parser.feed(html)

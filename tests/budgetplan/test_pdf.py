@@ -368,6 +368,13 @@ def test_markup_that_is_not_closed_as_written_goes_to_weasyprints_parser():
         parse_template_html("<html><body><p>ett</div></body></html>")
     with pytest.raises(UnexpectedMarkup):
         parse_template_html("<html><body><p>ett<p>två</body></html>")
+    # HTML5 ends a paragraph where a list begins, and moves a stray cell's text out of a table.
+    with pytest.raises(UnexpectedMarkup):
+        parse_template_html("<html><body><p>ett<ul><li>två</li></ul></p></body></html>")
+    with pytest.raises(UnexpectedMarkup):
+        parse_template_html("<html><body><table><tr><td>1</td></tr></table></body></html>")
+    with pytest.raises(UnexpectedMarkup):
+        parse_template_html("<html><body><table><tbody>text<tr></tr></tbody></table></body></html>")
 
     # HTML5's own rules close the first paragraph where the second begins.
     document = weasyprint_html("<html><body><p>ett<p>två</body></html>")
