@@ -379,3 +379,27 @@ def test_markup_that_is_not_closed_as_written_goes_to_weasyprints_parser():
     # HTML5's own rules close the first paragraph where the second begins.
     document = weasyprint_html("<html><body><p>ett<p>två</body></html>")
     assert [p.text for p in document.etree_element.iter("p")] == ["ett", "två"]
+
+
+def test_the_stylesheets_are_parsed_once_and_again_when_a_file_changes(tmp_path, monkeypatch):
+    import os
+    import shutil
+
+    from django.contrib.staticfiles import finders
+
+    from budgetplan.document import pdf
+
+    copies = {}
+    for name in pdf.PDF_STYLESHEETS:
+        copies[name] = tmp_path / name.replace("/", "-")
+        shutil.copy(finders.find(name), copies[name])
+    monkeypatch.setattr(pdf.finders, "find", lambda name: str(copies[name]))
+
+    first = pdf.pdf_stylesheets()
+    assert pdf.pdf_stylesheets() is first
+
+    stat = os.stat(copies["css/print.css"])
+    os.utime(copies["css/print.css"], ns=(stat.st_atime_ns, stat.st_mtime_ns + 1_000_000_000))
+    again = pdf.pdf_stylesheets()
+    assert again is not first
+    assert pdf.pdf_stylesheets() is again
