@@ -107,9 +107,35 @@ def _queue_draft(case_id: int, revision: int, *, countdown: float) -> CasePdf:
     return job
 
 
+def recover_stopped(case: Case) -> None:
+    """Jobs whose worker was stopped without a word (the hard time limit kills the process and
+    Celery drops the job; a machine restarts): rendering for longer than the hard limit allows.
+    A draft's is queued again while attempts are left; a decision's is reported failed, and the
+    clerk may ask again (unless the case was decided after all)."""
+    stopped_before = timezone.now() - timedelta(seconds=settings.CELERY_TASK_TIME_LIMIT + 60)
+    stale = list(CasePdf.objects.filter(
+        case=case, status=Status.RENDERING, started_at__lt=stopped_before,
+    ))
+    for job in stale:
+        job.error = WORKER_STOPPED.format(seconds=settings.BUDGETPLAN_PDF_TIME_LIMIT)
+        if job.kind == Kind.DECISION:
+            decided = DecidedDocument.objects.filter(case_id=case.pk).first()
+            if decided is not None:
+                _finish(job, Status.DONE, sha256=decided.sha256, size=decided.size, error="")
+            else:
+                _finish(job, Status.FAILED)
+        elif job.attempts >= settings.BUDGETPLAN_PDF_ATTEMPTS:
+            _finish(job, Status.FAILED)
+        else:
+            job.status, job.task_id = Status.QUEUED, ""
+            job.save(update_fields=["status", "task_id", "error"])
+            _send(render_pdf, (job.case_id, job.revision))
+
+
 def request_pdf(case: Case) -> CasePdf | None:
     """The job of the case's current revision, queued now if there is none (a case loaded from
     a fixture, one decided before PDFs were stored) or sent again if its message was lost."""
+    recover_stopped(case)
     job = CasePdf.objects.filter(case=case, kind=Kind.DRAFT, revision=case.revision).first()
     if job is None:
         return _queue_draft(case.pk, case.revision, countdown=0)

@@ -197,6 +197,7 @@ def case_pdf_revision(request, pk: int, revision: int):
 def case_pdf_status(request, pk: int):
     """Where the case's PDF is, for the page's script that shows it while the clerk waits."""
     case = _exportable_case(request, pk)
+    pdf_jobs.recover_stopped(case)
     state = pdf_jobs.pdf_state(case)
     decided = case.status == Case.Status.DECIDED
     body = {
