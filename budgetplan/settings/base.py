@@ -205,7 +205,7 @@ BUDGETPLAN_WORKER_MEMORY_MB = env_count("BUDGETPLAN_WORKER_MEMORY_MB", 2048)
 BUDGETPLAN_PDF_DEBOUNCE_SECONDS = float(os.environ.get("BUDGETPLAN_PDF_DEBOUNCE_SECONDS", "5"))
 # Render a draft's PDF in the background after every change (off in the test settings but for
 # the queue's own tests); how many times a failed render is tried in all.
-BUDGETPLAN_PDF_RENDER_ON_CHANGE = True
+BUDGETPLAN_PDF_RENDER_ON_CHANGE = env_bool("BUDGETPLAN_PDF_RENDER_ON_CHANGE", True)
 BUDGETPLAN_PDF_ATTEMPTS = max(1, env_count("BUDGETPLAN_PDF_ATTEMPTS", 3))
 # Seconds before the second, third … attempt.
 BUDGETPLAN_PDF_RETRY_SECONDS = [
