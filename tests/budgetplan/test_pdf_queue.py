@@ -292,3 +292,50 @@ def test_the_decision_goes_through_the_queue_and_the_case_is_decided_when_its_pd
     # Decided is final, whoever writes.
     with pytest.raises(ValidationError, match=lifecycle.DECIDED_MESSAGE):
         change(row, "99.0")
+
+
+# ---- The retry itself, in this process (the test settings run a job in place) ----------------
+
+
+@pytest.mark.django_db
+def test_a_failed_attempt_is_recorded_and_the_next_attempt_stores_the_file(monkeypatch, settings):
+    from budgetplan.document import exports, pdf_jobs
+
+    settings.BUDGETPLAN_PDF_RETRY_SECONDS = [0]
+    attempts = []
+
+    def out_of_memory_once(document):
+        attempts.append(CasePdf.objects.get(case=document.case).error)
+        if len(attempts) == 1:
+            raise MemoryError
+        return b"%PDF-1.7\n%%EOF\n"
+
+    monkeypatch.setitem(exports.EXPORTERS, "pdf", out_of_memory_once)
+    case = factories.CaseFactory()
+    job = pdf_jobs.request_pdf(case)
+
+    job.refresh_from_db()
+    # The second attempt saw why the first failed; the stored file clears it.
+    assert attempts == ["", "minnesgränsen för en PDF överskreds."]
+    assert (job.status, job.attempts, job.error) == ("done", 2, "")
+    with job.file.open("rb") as handle:
+        assert handle.read() == b"%PDF-1.7\n%%EOF\n"
+
+
+@pytest.mark.django_db
+def test_a_render_that_fails_every_attempt_is_failed_with_its_reason(monkeypatch, settings):
+    from budgetplan.document import exports, pdf_jobs
+
+    settings.BUDGETPLAN_PDF_RETRY_SECONDS = [0]
+
+    def broken(document):
+        raise ValueError("trasig mall")
+
+    monkeypatch.setitem(exports.EXPORTERS, "pdf", broken)
+    case = factories.CaseFactory()
+    job = pdf_jobs.request_pdf(case)
+
+    job.refresh_from_db()
+    assert (job.status, job.attempts) == ("failed", settings.BUDGETPLAN_PDF_ATTEMPTS)
+    assert job.error == "oväntat fel (ValueError: trasig mall)."
+    assert not job.file
