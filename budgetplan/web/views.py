@@ -195,21 +195,25 @@ def case_pdf_revision(request, pk: int, revision: int):
 
 
 def case_pdf_status(request, pk: int):
-    """Where the case's PDF is, for the page's script that shows it while the clerk waits."""
+    """Where the case's PDF is, for the page's script that shows it while the clerk waits. Asking
+    makes sure the current revision's job is queued (a case loaded from a fixture has none)."""
     case = _exportable_case(request, pk)
-    pdf_jobs.recover_stopped(case)
+    decided = lifecycle.decided_pdf(case) is not None
     state = pdf_jobs.pdf_state(case)
-    decided = case.status == Case.Status.DECIDED
+    if not decided and not state.deciding and state.state == "pending":
+        # (Not while the decision holds the case: adding a job would wait for it.)
+        pdf_jobs.request_pdf(case)
+        state = pdf_jobs.pdf_state(case)
     body = {
         "revision": state.revision,
         "state": "done" if decided else state.state,
-        "message": state.message,
+        "message": "Den beslutade PDF:en är sparad." if decided else state.message,
         "url": reverse("cases:pdf", args=[pk]) if decided or state.ready else None,
         "previous": (
             {"revision": state.previous.revision, "url": _revision_url(case, state.previous)}
-            if state.previous and not state.ready else None
+            if state.previous and not state.ready and not decided else None
         ),
-        "decided": decided,
+        "decided": case.status == Case.Status.DECIDED,
         "deciding": state.deciding,
         "decision_message": state.decision_message,
     }
