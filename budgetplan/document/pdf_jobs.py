@@ -42,6 +42,8 @@ logger = logging.getLogger(__name__)
 
 Kind, Status = CasePdf.Kind, CasePdf.Status
 OPEN = (Status.QUEUED, Status.RENDERING)
+# Seconds after the soft time limit that the hard one kills the worker process.
+HARD_LIMIT_GRACE = 30
 # A job still queued this long after it was due lost its message (the broker restarted): sent again.
 LOST_AFTER = timedelta(minutes=2)
 
@@ -62,9 +64,15 @@ def _send(task, args: tuple, *, countdown: float = 0) -> None:
     """Put the task on the queue once the rows it reads are committed. A queue that cannot be
     reached leaves the job queued, to be sent again (request_pdf); the write it follows stands."""
 
+    # The limits go with the job, from the settings of the process that queues it.
+    limit = settings.BUDGETPLAN_PDF_TIME_LIMIT
+
     def send():
         try:
-            task.apply_async(args, countdown=countdown or None)
+            task.apply_async(
+                args, countdown=countdown or None, soft_time_limit=limit,
+                time_limit=limit + HARD_LIMIT_GRACE,
+            )
         except Exception:  # the broker is down: the job row stays queued and is sent again
             logger.exception("Kunde inte lägga %s%r i kön", task.name, args)
 
@@ -112,7 +120,8 @@ def recover_stopped(case: Case) -> None:
     Celery drops the job; a machine restarts): rendering for longer than the hard limit allows.
     A draft's is queued again while attempts are left; a decision's is reported failed, and the
     clerk may ask again (unless the case was decided after all)."""
-    stopped_before = timezone.now() - timedelta(seconds=settings.CELERY_TASK_TIME_LIMIT + 60)
+    hard_limit = settings.BUDGETPLAN_PDF_TIME_LIMIT + HARD_LIMIT_GRACE
+    stopped_before = timezone.now() - timedelta(seconds=hard_limit + 60)
     stale = list(CasePdf.objects.filter(
         case=case, status=Status.RENDERING, started_at__lt=stopped_before,
     ))
@@ -316,7 +325,11 @@ def _failed(task, job: CasePdf, error: BaseException, args: tuple) -> None:
     job.save(update_fields=["status", "error"])
     delays = settings.BUDGETPLAN_PDF_RETRY_SECONDS or [0]
     delay = delays[min(job.attempts, len(delays)) - 1]
-    raise task.retry(args=args, countdown=delay, max_retries=None)
+    limit = settings.BUDGETPLAN_PDF_TIME_LIMIT
+    raise task.retry(
+        args=args, countdown=delay, max_retries=None,
+        soft_time_limit=limit, time_limit=limit + HARD_LIMIT_GRACE,
+    )
 
 
 @app.task(bind=True, name="budgetplan.render_case_pdf")

@@ -25,7 +25,6 @@ from budgetplan.cases.models import Case, DecidedDocument
 from budgetplan.celery import app
 from budgetplan.document import lifecycle
 from budgetplan.document.models import CasePdf
-from budgetplan.document.pdf_jobs import render_pdf
 from budgetplan.kernel.services import record_save
 from finance.models import OperatingBudgetRow
 from tests import factories
@@ -204,12 +203,11 @@ def test_the_link_serves_the_stored_file_and_offers_the_previous_one_while_a_new
 
 @pytest.mark.django_db(transaction=True)
 def test_a_render_that_keeps_failing_is_retried_and_then_reported_on_the_case_page(
-    queue, reference_case, monkeypatch,
+    queue, reference_case,
 ):
     # One second is far too short for the reference case: every attempt hits the time limit.
-    # The job carries the limits of the settings it was queued with (Celery's message headers).
-    monkeypatch.setattr(render_pdf, "soft_time_limit", 1)
-    monkeypatch.setattr(render_pdf, "time_limit", 30)
+    # The job carries the limit of the settings it was queued with (Celery's message headers).
+    queue.settings.BUDGETPLAN_PDF_TIME_LIMIT = 1
     queue(BUDGETPLAN_PDF_TIME_LIMIT="1", BUDGETPLAN_PDF_ATTEMPTS="2", BUDGETPLAN_PDF_RETRY_SECONDS="0.5")
     Case.objects.filter(pk=reference_case.pk).update(status=Case.Status.DRAFT)
     clerk = clerk_client()
