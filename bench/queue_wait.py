@@ -83,6 +83,7 @@ def bench_wait(cases: dict, args, report, note) -> None:
                        backend="django.contrib.auth.backends.ModelBackend")
     log = Path(tempfile.mkdtemp(prefix="budgetplan-bench-worker-")) / "worker.log"
     worker = start_worker(name, log)
+    report("pdf_wait_debounce_s", debounce, "s (BUDGETPLAN_PDF_DEBOUNCE_SECONDS)")
     try:
         rounds = [("reference", cases["reference"], args.wait_rounds)]
         if "large" in cases:
@@ -117,7 +118,6 @@ def bench_wait(cases: dict, args, report, note) -> None:
             report(f"pdf_wait_queue_s{suffix}",
                    round(statistics.median(waits) - statistics.median(renders) - debounce, 2),
                    "s of it the queue and the polling (beyond the debounce)")
-        report("pdf_wait_debounce_s", debounce, "s (BUDGETPLAN_PDF_DEBOUNCE_SECONDS)")
     finally:
         settings.BUDGETPLAN_PDF_RENDER_ON_CHANGE = False
         worker.terminate()
