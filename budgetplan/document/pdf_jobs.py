@@ -413,4 +413,15 @@ def decide_case(self, job_id: int) -> str:
         return "failed"
     decided = DecidedDocument.objects.get(case_id=case.pk)
     _finish(job, Status.DONE, sha256=decided.sha256, size=decided.size, error="")
+    _remove_draft_files(case.pk)
     return "done"
+
+
+def _remove_draft_files(case_id: int) -> None:
+    """A decided case's PDF is the one stored at the decision: its drafts' files go."""
+    storage = CasePdf._meta.get_field("file").storage
+    drafts = list(CasePdf.objects.filter(case_id=case_id, kind=Kind.DRAFT).exclude(status__in=OPEN))
+    CasePdf.objects.filter(pk__in=[row.pk for row in drafts]).delete()
+    for row in drafts:
+        if row.file:
+            storage.delete(row.file.name)

@@ -287,6 +287,8 @@ def test_the_decision_goes_through_the_queue_and_the_case_is_decided_when_its_pd
     assert response["ETag"] == f'"{decided.sha256}"'
     status = clerk.get(f"/arenden/{case.pk}/pdf/lage/").json()
     assert status["decided"] is True
+    # No draft's file outlives the decision: the decided file is the case's PDF.
+    assert not CasePdf.objects.filter(case=case, kind="draft", status="done").exists()
     # Decided is final, whoever writes.
     with pytest.raises(ValidationError, match=lifecycle.DECIDED_MESSAGE):
         change(row, "99.0")
