@@ -14,6 +14,7 @@ import threading
 import time
 import uuid
 from decimal import Decimal
+from urllib.parse import quote
 
 import pytest
 from django.contrib.auth.models import User
@@ -56,7 +57,7 @@ def queue(settings, tmp_path, monkeypatch):
         env = {
             **os.environ,
             "DJANGO_SETTINGS_MODULE": "budgetplan.settings.test",
-            "DATABASE_URL": f"postgres://{database['USER']}@{database['HOST']}:{database['PORT']}/{database['NAME']}",
+            "DATABASE_URL": database_url(database),
             "BUDGETPLAN_TEST_QUEUE_WORKER": "1",
             "BUDGETPLAN_TEST_QUEUE_NAME": name,
             "BUDGETPLAN_TEST_MEDIA_ROOT": str(media),
@@ -89,6 +90,14 @@ def queue(settings, tmp_path, monkeypatch):
             worker.wait()
     with app.connection_for_write() as conn:
         conn.default_channel.queue_delete(name)
+
+
+def database_url(database: dict) -> str:
+    """The test database (test_…), for the worker process."""
+    user = quote(database["USER"] or "postgres")
+    auth = f"{user}:{quote(database['PASSWORD'])}" if database.get("PASSWORD") else user
+    host, port = database["HOST"] or "127.0.0.1", database["PORT"] or 5432
+    return f"postgres://{auth}@{host}:{port}/{database['NAME']}"
 
 
 def wait_for(condition, what: str):
