@@ -10,6 +10,8 @@ class DocumentConfig(AppConfig):
         # Every write, whatever path it comes by, asks the case's life whether it may happen:
         # the kernel's write services through the guard registered here, and a save() or
         # delete() from a shell through the model signals connected with it.
-        from . import lifecycle
+        from . import lifecycle, pdf_jobs, revisions
 
         lifecycle.connect_guards()
+        # A new revision of a draft is rendered to PDF in the background once changes settle.
+        revisions.listen(pdf_jobs.schedule_renders)

@@ -17,7 +17,9 @@ NBSP = "\u00a0"
 # reservations (3). The number is the same whatever the size of the plan. A draft is read logged
 # in (these tests read as an administrator): the session and the user (2). The permission check
 # reads the same case row the page is built from.
-CASE_PAGE_QUERIES = 24
+# Where the background PDF is, for those who may download a draft's (1: budgetplan.document.
+# pdf_jobs.pdf_state).
+CASE_PAGE_QUERIES = 25
 
 
 def page(client, case) -> str:
@@ -241,7 +243,10 @@ def test_page_is_accessible_markup(admin_client):
     assert '<main id="innehall"' in html and "<header" in html and "<footer" in html
     assert html.count("<h1") == 1
     assert 'role="region"' in html and 'tabindex="0"' in html
-    assert "<style" not in html and "<script" not in html
+    # No inline style or script (the CSP allows neither): only the PDF's status script, by URL.
+    assert "<style" not in html
+    assert re.findall(r"<script[^>]*>", html) == ['<script src="/static/js/pdf-status.js" defer>']
+    assert "<script" not in re.sub(r'<script src="[^"]+" defer></script>', "", html)
     # Every anchor the table of contents points to exists.
     for target in re.findall(r'href="#([^"]+)"', html):
         assert f'id="{target}"' in html, target

@@ -163,7 +163,8 @@ def test_case_page_offers_the_pdf_and_the_download_is_a_pdf(admin_client, refere
     assert response.status_code == 200
     assert response["Content-Type"] == "application/pdf"
     assert response["Content-Disposition"] == 'attachment; filename="PM-2012-3-RI.pdf"'
-    assert response.content.startswith(b"%PDF-")
+    # The stored file of the current revision (the test settings run the render job in place).
+    assert b"".join(response.streaming_content).startswith(b"%PDF-")
 
 
 def test_export_case_writes_the_pdf(reference_case, tmp_path):
@@ -173,12 +174,15 @@ def test_export_case_writes_the_pdf(reference_case, tmp_path):
     assert "PM 2012:3 RI" in reader.pages[0].extract_text()
 
 
-def test_renders_wait_for_a_free_slot_and_a_full_house_answers_503(
+def test_renders_wait_for_a_free_slot_and_a_full_house_fails_the_job_not_a_request(
     admin_client, reference_case, monkeypatch, tmp_path, settings,
 ):
+    """The slots now bound the workers' renders: a job that finds every slot taken fails its
+    attempts and says why; the request answers at once either way (issue 13)."""
     from budgetplan.document import pdf
 
     settings.PDF_RENDER_LOCK_DIR = str(tmp_path)
+    settings.BUDGETPLAN_PDF_RETRY_SECONDS = [0]
     monkeypatch.setattr(pdf.os, "cpu_count", lambda: 1)
     with pdf.render_slot():
         # Another worker process would see the same lock file taken; so does a second holder here.
@@ -187,13 +191,15 @@ def test_renders_wait_for_a_free_slot_and_a_full_house_answers_503(
                 pass
         monkeypatch.setattr(pdf, "RENDER_WAIT_SECONDS", 0.3)
         response = admin_client.get(f"/arenden/{reference_case.pk}/pdf/")
-    assert response.status_code == 503
-    assert response["Retry-After"] == "10"
-    assert "Försök igen om en stund" in response.content.decode()
-    # Once the slot is free again the PDF is rendered.
+    assert response.status_code == 200
+    assert ("kunde inte skapas: alla platser för att skapa PDF:er var upptagna."
+            in response.content.decode())
+    assert "Försök igen" in response.content.decode()
+    # Once the slot is free again the clerk's "Försök igen" has it rendered.
+    admin_client.post(f"/arenden/{reference_case.pk}/pdf/forsok-igen/")
     response = admin_client.get(f"/arenden/{reference_case.pk}/pdf/")
     assert response.status_code == 200
-    assert response.content.startswith(b"%PDF-")
+    assert b"".join(response.streaming_content).startswith(b"%PDF-")
 
 
 # The page's top margin (static/css/print.css): the running header sits in it, above the text.
