@@ -8,7 +8,7 @@ from django.db.models import Q
 
 from budgetplan.kernel.files import validate_attachment_file
 from budgetplan.kernel.history import CounterField, RecordHistory, version_field
-from budgetplan.kernel.placeholders import AMOUNT_PLACEHOLDER, DATE_PLACEHOLDER
+from budgetplan.kernel.placeholders import AMOUNT_PLACEHOLDER, DATE_PLACEHOLDER  # noqa: F401 - re-exported
 
 
 class Body(models.TextChoices):
@@ -182,26 +182,19 @@ class RegistryNumber(models.Model):
 class DecisionPoint(models.Model):
     """A numbered point of the proposed decision (att-sats).
 
-    A point that quotes a figure holds the placeholder {belopp} and names the figure; the
-    amount is computed from the plan's rows when rendered, so it cannot drift from them.
+    A point may quote figures: sums of the case's rows that the finance app names and links to
+    the point (finance.models.Figure, QuotedFigure). The text holds {belopp} where the one figure
+    stands, or {belopp:1}, {belopp:2} … for several; the amounts are computed when the point is
+    shown, so they cannot drift from the rows.
     """
-
-    class Figure(models.TextChoices):
-        TURNOVER_CHANGE_TOTAL = "turnover_change_total", "Summa omslutningsförändringar"
-        OPERATING_NET_TOTAL = "operating_net_total", "Driftbudget, netto"
-        OPERATING_COSTS_TOTAL = "operating_costs_total", "Driftbudget, kostnader"
-        OPERATING_REVENUES_TOTAL = "operating_revenues_total", "Driftbudget, intäkter"
-        INVESTMENT_TOTAL = "investment_total", "Summa investeringar"
 
     case = models.ForeignKey(
         Case, verbose_name="ärende", on_delete=models.CASCADE, related_name="decision_points",
     )
     number = models.PositiveSmallIntegerField("nummer")
     text = models.TextField(
-        "text", help_text="Skriv {belopp} där beloppet ska stå om punkten citerar en summa.",
-    )
-    figure = models.CharField(
-        "citerad summa", max_length=40, choices=Figure.choices, blank=True,
+        "text", help_text="Skriv {belopp} där summan ska stå om punkten citerar en summa; "
+        "{belopp:1}, {belopp:2} … om den citerar flera.",
     )
     version = version_field()
     history = RecordHistory()
@@ -223,15 +216,6 @@ class DecisionPoint(models.Model):
 
     def __str__(self):
         return f"{self.number}. {self.text}"
-
-    def clean(self):
-        placeholders = self.text.count(AMOUNT_PLACEHOLDER)
-        if self.figure and placeholders != 1:
-            raise ValidationError(
-                {"text": "En punkt som citerar en summa ska innehålla {belopp} exakt en gång."}
-            )
-        if not self.figure and placeholders:
-            raise ValidationError({"figure": "Välj vilken summa {belopp} ska visa."})
 
 
 class Statement(models.Model):

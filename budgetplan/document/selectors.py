@@ -9,7 +9,6 @@ from django.utils.safestring import SafeString
 from django.utils.text import slugify
 
 from budgetplan.cases.models import (
-    AMOUNT_PLACEHOLDER,
     DATE_PLACEHOLDER,
     Attachment,
     Body,
@@ -22,41 +21,35 @@ from budgetplan.cases.models import (
     StatementSection,
 )
 from budgetplan.kernel.formatting import format_decimal, format_long_date
-from budgetplan.kernel.placeholders import fill_placeholder
-from finance.selectors import FinanceSection, case_finance
+from budgetplan.kernel.placeholders import amount_placeholder, fill_placeholder, fill_placeholders
+from finance.selectors import CaseFigures, FinanceSection, case_figures, case_finance
 from goals.selectors import CouncilGoalNode, GoalTree, plan_goal_tree
 from reservations.selectors import ReservationGroup, case_reservations
-
-# Which total of the financial frame each quotable figure is.
-FIGURE_TOTALS = {
-    DecisionPoint.Figure.TURNOVER_CHANGE_TOTAL: "turnover_total",
-    DecisionPoint.Figure.OPERATING_NET_TOTAL: "net_total",
-    DecisionPoint.Figure.OPERATING_COSTS_TOTAL: "costs_total",
-    DecisionPoint.Figure.OPERATING_REVENUES_TOTAL: "revenues_total",
-    DecisionPoint.Figure.INVESTMENT_TOTAL: "investments_total",
-}
-
-
-def figure_amount(finance: FinanceSection | None, figure: str) -> Decimal:
-    """The computed total a decision point quotes; a plan without a budget sums no rows."""
-    if finance is None:
-        return Decimal("0.0")
-    return getattr(finance, FIGURE_TOTALS[DecisionPoint.Figure(figure)])
-
 
 @dataclass(frozen=True)
 class ResolvedDecisionPoint:
     number: int
     html: SafeString
-    amount: Decimal | None
+    amounts: tuple[Decimal, ...] = ()
+
+    @property
+    def amount(self) -> Decimal | None:
+        """The one figure a point quotes (the first of several), or None."""
+        return self.amounts[0] if self.amounts else None
 
 
-def resolve_decision_point(point: DecisionPoint, finance: FinanceSection | None) -> ResolvedDecisionPoint:
-    if not point.figure:
-        return ResolvedDecisionPoint(point.number, escape(point.text), None)
-    amount = figure_amount(finance, point.figure)
-    html = fill_placeholder(point.text, AMOUNT_PLACEHOLDER, format_decimal(amount))
-    return ResolvedDecisionPoint(point.number, html, amount)
+def resolve_decision_point(point: DecisionPoint, figures: CaseFigures | None) -> ResolvedDecisionPoint:
+    """The point's text with each figure it quotes computed from the rows it sums, now."""
+    quoted = figures.point_amounts(point.pk) if figures is not None and point.pk else []
+    if not quoted:
+        return ResolvedDecisionPoint(point.number, escape(point.text))
+    values = {
+        amount_placeholder(position, len(quoted)): format_decimal(value.amount)
+        for position, value in enumerate(quoted, start=1)
+    }
+    return ResolvedDecisionPoint(
+        point.number, fill_placeholders(point.text, values), tuple(v.amount for v in quoted),
+    )
 
 
 @dataclass
@@ -74,6 +67,7 @@ class CaseDocument:
     report_lead: SafeString
     goals: GoalTree
     finance: FinanceSection | None
+    figures: CaseFigures
     reservation_groups: list[ReservationGroup]
 
     @property
@@ -156,11 +150,12 @@ def case_document(*, case_id: int | None = None, case: Case | None = None) -> Ca
     statement = getattr(case, "statement", None)
     report = getattr(case, "officials_report", None)
     finance = case_finance(case_id=case.pk)
+    figures = case_figures(case_id=case.pk, finance=finance)
     return CaseDocument(
         case=case,
         registry_numbers=[row.number for row in case.registry_numbers.all()],
         decision_points=[
-            resolve_decision_point(point, finance) for point in case.decision_points.all()
+            resolve_decision_point(point, figures) for point in case.decision_points.all()
         ],
         statement=statement,
         statement_sections=list(statement.sections.all()) if statement else [],
@@ -173,6 +168,7 @@ def case_document(*, case_id: int | None = None, case: Case | None = None) -> Ca
         ),
         goals=plan_goal_tree(case_id=case.pk, board_id=case.board_id, year=case.budget_year),
         finance=finance,
+        figures=figures,
         reservation_groups=case_reservations(case_id=case.pk),
     )
 

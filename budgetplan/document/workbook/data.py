@@ -52,7 +52,7 @@ def council_code(goal: CouncilGoal) -> str:
 def load_case(case_id: int) -> CaseData:
     case = (
         Case.objects.select_related("board", "statement", "officials_report")
-        .prefetch_related("registry_numbers", "decision_points", "attachments",
+        .prefetch_related("registry_numbers", "decision_points__quoted_figures__figure", "attachments",
                           "statement__sections", "officials_report__responsibilities")
         .get(pk=case_id)
     )

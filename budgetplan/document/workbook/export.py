@@ -83,7 +83,9 @@ def _rows(spec: layout.Sheet, data: CaseData):
     if spec is layout.CASE:
         return list(_case_rows(data))
     if spec is layout.DECISION_POINTS:
-        return [{"number": p.number, "text": p.text, "figure": p.figure} for p in data.decision_points]
+        return [{"number": p.number, "text": p.text,
+                 "figures": layout.FIGURE_SEPARATOR.join(q.figure.name for q in p.quoted_figures.all())}
+                for p in data.decision_points]
     if spec is layout.STATEMENT:
         s = data.statement
         return [{"commissioner": s.commissioner, "proposal_lead": s.proposal_lead, "place": s.place,

@@ -6,7 +6,7 @@ as "1.1", department names, party abbreviations), never by database ids.
 """
 from dataclasses import dataclass, field
 
-from budgetplan.cases.models import Body, Case, DecisionPoint
+from budgetplan.cases.models import Body, Case
 from goals.models import Periodicity, TargetKind, Unit
 from reservations.models import Person
 
@@ -33,6 +33,8 @@ AMOUNT_FORMAT = "#,##0.0"  # shown as 1 348,0 under a Swedish locale
 MAX_TARGET_DECIMALS = 2  # the targets' DecimalField keeps two
 DATE_FORMAT = "yyyy-mm-dd"
 TEXT_FORMAT = "@"
+# Between the names of the figures a decision point quotes, in one cell.
+FIGURE_SEPARATOR = "; "
 
 
 @dataclass(frozen=True)
@@ -81,7 +83,6 @@ def _choices(enum) -> tuple[tuple[str, str], ...]:
 
 BODIES = _choices(Body)
 STATUSES = _choices(Case.Status)
-FIGURES = _choices(DecisionPoint.Figure)
 ROLES = _choices(Person.Role)
 PERIODICITIES = _choices(Periodicity)
 TARGET_KINDS = _choices(TargetKind)
@@ -122,7 +123,8 @@ DECISION_POINTS = Sheet(
     (
         Column("Nr", "number", INTEGER, 6, required=True),
         Column("Text", "text", LONGTEXT, 80, required=True),
-        Column("Citerad summa", "figure", CHOICE, 30, choices=FIGURES),
+        # The names of the figures (sheet Summor) the point quotes, in order, "; " between them.
+        Column("Citerad summa", "figures", TEXT, 30),
     ),
     keys=("number",),
 )

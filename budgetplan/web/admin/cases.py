@@ -31,11 +31,18 @@ from budgetplan.web.admin.goals import (
     PlanStrategicGoalInline,
 )
 from finance.models import FinancialFrame
-from finance.selectors import case_finance
 from goals.models import Activity
 from reservations.models import Reservation
 
 from .base import ServiceAdmin, ServiceStackedInline, ServiceTabularInline
+from .figures import (
+    PLACEHOLDER_HELP,
+    BudgetAdjustmentInline,
+    DecisionPointForm,
+    FigureInline,
+    FigureSumsMixin,
+    save_decision_points,
+)
 
 admin.site.site_header = "Budgetplan – administration"
 admin.site.site_title = "Budgetplan – administration"
@@ -100,22 +107,39 @@ class RegistryNumberInline(ServiceTabularInline):
     min_num = 1
 
 
-class DecisionPointInline(ServiceTabularInline):
+class DecisionPointInline(FigureSumsMixin, ServiceTabularInline):
     model = DecisionPoint
-    fields = ("number", "text", "figure", "rendered")
+    form = DecisionPointForm
+    fields = ("number", "text", "quoted_figures", "rendered")
     readonly_fields = ("rendered",)
-    finance = None
+    template = "admin/edit_inline/described_tabular.html"
+    description = PLACEHOLDER_HELP
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).prefetch_related("quoted_figures__figure")
 
     def get_formset(self, request, obj=None, **kwargs):
-        # Inline instances are made per request: the case's totals are read once for all points.
-        self.finance = case_finance(case_id=obj.pk) if obj else None
-        return super().get_formset(request, obj, **kwargs)
+        # Inline instances are made per request: the case's figures are read once for all points.
+        self.read_figures(obj)
+        formset = super().get_formset(request, obj, **kwargs)
+        formset.form.figures_by_number = {
+            value.figure.number: value.figure for value in self._figures.figures
+        } if self._figures else {}
+        return formset
 
     @admin.display(description="visas som")
     def rendered(self, obj):
-        if not obj.pk or not obj.figure:
+        if not obj.pk or self._figures is None:
             return ""
-        return resolve_decision_point(obj, self.finance).html
+        quoted = self._figures.point_amounts(obj.pk)
+        if not quoted:
+            return ""
+        html = resolve_decision_point(obj, self._figures).html
+        empty = [str(value.figure.number) for value in quoted if not value.rows]
+        if empty:
+            return format_html('{} <strong class="errornote">Summa {} har inga rader.</strong>',
+                               html, ", ".join(empty))
+        return html
 
 
 class AttachmentInline(ServiceTabularInline):
@@ -145,10 +169,18 @@ class CaseAdmin(ServiceAdmin):
         ("Ärendets delar i dokumentets ordning", {"fields": ("parts",)}),
     )
     inlines = (
-        RegistryNumberInline, DecisionPointInline, AttachmentInline, PlanStrategicGoalInline,
+        # The figures before the points that quote them: a new figure is saved first.
+        RegistryNumberInline, FigureInline, DecisionPointInline, BudgetAdjustmentInline,
+        AttachmentInline, PlanStrategicGoalInline,
         PlanCouncilGoalInline, BoardGoalInline, PlanIndicatorInline, CaseTransitionInline,
     )
     actions = ("propose", "start_new_version")
+
+    def save_formset(self, request, form, formset, change):
+        if formset.model is DecisionPoint:
+            save_decision_points(formset, request.user)
+        else:
+            super().save_formset(request, form, formset, change)
 
     @admin.action(description="Skicka till borgarrådsberedningen (utkast → föreslaget)")
     def propose(self, request, queryset):

@@ -15,6 +15,7 @@ from finance.resources import InvestmentResource, OperatingBudgetRowResource, Tu
 from finance.selectors import case_finance
 
 from .base import ServiceAdmin, ServiceStackedInline, ServiceTabularInline
+from .figures import AnyBoardMixin
 
 
 class OperatingBudgetRowInline(ServiceTabularInline):
@@ -42,9 +43,9 @@ class MajorProjectInline(ServiceStackedInline):
     fields = ("order", "title", "body")
 
 
-class TurnoverChangeInline(ServiceTabularInline):
+class TurnoverChangeInline(AnyBoardMixin, ServiceTabularInline):
     model = TurnoverChange
-    fields = ("order", "description", "amount")
+    fields = ("order", "description", "amount", "board")
 
 
 def _total(name: str, description: str):
