@@ -391,8 +391,10 @@ class QuotedFigure(models.Model):
         related_name="quoted_figures",
     )
     position = models.PositiveSmallIntegerField("plats")
+    # RESTRICT, not PROTECT: a figure stays while a point quotes it, but a case deleted whole
+    # takes its points, their quotes and its figures together.
     figure = models.ForeignKey(
-        Figure, verbose_name="summa", on_delete=models.PROTECT, related_name="quotes",
+        Figure, verbose_name="summa", on_delete=models.RESTRICT, related_name="quotes",
     )
     version = version_field()
     history = RecordHistory()

@@ -179,7 +179,7 @@ class Migration(migrations.Migration):
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('position', models.PositiveSmallIntegerField(verbose_name='plats')),
                 ('version', models.PositiveIntegerField(default=1, editable=False, help_text='Räknas upp vid varje ändring; en ändring av en äldre version vägras.', verbose_name='version')),
-                ('figure', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='quotes', to='finance.figure', verbose_name='summa')),
+                ('figure', models.ForeignKey(on_delete=django.db.models.deletion.RESTRICT, related_name='quotes', to='finance.figure', verbose_name='summa')),
                 ('point', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='quoted_figures', to='budgetplan.decisionpoint', verbose_name='beslutspunkt')),
             ],
             options={

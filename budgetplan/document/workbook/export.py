@@ -86,6 +86,14 @@ def _rows(spec: layout.Sheet, data: CaseData):
         return [{"number": p.number, "text": p.text,
                  "figures": layout.FIGURE_SEPARATOR.join(q.figure.name for q in p.quoted_figures.all())}
                 for p in data.decision_points]
+    if spec is layout.FIGURES:
+        return [{"number": g.number, "name": g.name, "rows": g.rows,
+                 "board": g.board.name if g.board_id else "",
+                 "source": g.source.label if g.source_id else ""} for g in data.figures]
+    if spec is layout.BUDGET_ADJUSTMENTS:
+        return [{"order": a.order, "board": a.board.name, "kind": a.kind,
+                 "description": a.description, "amount": a.amount,
+                 "source": a.source.label if a.source_id else ""} for a in data.adjustments]
     if spec is layout.STATEMENT:
         s = data.statement
         return [{"commissioner": s.commissioner, "proposal_lead": s.proposal_lead, "place": s.place,
@@ -133,7 +141,8 @@ def _rows(spec: layout.Sheet, data: CaseData):
         return [{"order": r.order, "department": r.department, "costs": r.costs,
                  "revenues": r.revenues} for r in frame.operating_rows.all()] if frame else []
     if spec is layout.TURNOVER_CHANGES:
-        return [{"order": t.order, "description": t.description, "amount": t.amount}
+        return [{"order": t.order, "description": t.description, "amount": t.amount,
+                 "board": t.board.name if t.board_id else ""}
                 for t in frame.turnover_changes.all()] if frame else []
     if spec is layout.INVESTMENTS:
         return [{"order": i.order, "purpose": i.purpose, "amount": i.amount, "text": i.text}

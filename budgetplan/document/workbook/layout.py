@@ -7,6 +7,7 @@ as "1.1", department names, party abbreviations), never by database ids.
 from dataclasses import dataclass, field
 
 from budgetplan.cases.models import Body, Case
+from finance.models import AdjustmentKind, FigureRows
 from goals.models import Periodicity, TargetKind, Unit
 from reservations.models import Person
 
@@ -84,6 +85,8 @@ def _choices(enum) -> tuple[tuple[str, str], ...]:
 BODIES = _choices(Body)
 STATUSES = _choices(Case.Status)
 ROLES = _choices(Person.Role)
+ADJUSTMENT_KINDS = _choices(AdjustmentKind)
+FIGURE_ROWS = _choices(FigureRows)
 PERIODICITIES = _choices(Periodicity)
 TARGET_KINDS = _choices(TargetKind)
 UNITS = tuple((value, label) for value, label in _choices(Unit) if value)
@@ -127,6 +130,36 @@ DECISION_POINTS = Sheet(
         Column("Citerad summa", "figures", TEXT, 30),
     ),
     keys=("number",),
+)
+
+FIGURES = Sheet(
+    "Summor",
+    (
+        Column("Nr", "number", INTEGER, 6, required=True),
+        Column("Namn", "name", TEXT, 40, required=True),
+        Column("Summerar", "rows", CHOICE, 50, required=True, choices=FIGURE_ROWS),
+        Column("Bara nämnd", "board", TEXT, 30, natural_key=True),
+        Column("Bara finansieringskälla", "source", TEXT, 30, natural_key=True),
+    ),
+    keys=("number",),
+    description="Summor som beslutspunkterna citerar (kolumnen Citerad summa där, med namnet). "
+    "Beloppen räknas fram från raderna när ärendet visas. Nämnd och finansieringskälla tomma: "
+    "alla rader av slaget.",
+)
+
+BUDGET_ADJUSTMENTS = Sheet(
+    "Budgetjusteringar",
+    (
+        Column("Ordning", "order", INTEGER, 9, required=True),
+        Column("Nämnd", "board", TEXT, 30, required=True, natural_key=True),
+        Column("Slag", "kind", CHOICE, 40, required=True, choices=ADJUSTMENT_KINDS),
+        Column("Avser", "description", TEXT, 40),
+        Column("Belopp", "amount", AMOUNT, 13, required=True),
+        Column("Finansieras ur", "source", TEXT, 30, natural_key=True),
+    ),
+    keys=("order",),
+    description="Belopp i mnkr; en minskning anges negativt. Finansieras ur: en befintlig "
+    "finansieringskälla, t.ex. Central medelsreserv 2.",
 )
 
 STATEMENT = Sheet(
@@ -286,6 +319,7 @@ TURNOVER_CHANGES = Sheet(
         Column("Ordning", "order", INTEGER, 9, required=True),
         Column("Beskrivning", "description", TEXT, 70, required=True),
         Column("Belopp", "amount", AMOUNT, 13, required=True),
+        Column("Nämnd", "board", TEXT, 30, optional_header=True, natural_key=True),
     ),
     keys=("order",),
     total_label="Summa",
@@ -379,7 +413,7 @@ RESERVATION_POINTS = Sheet(
 )
 
 SHEETS: tuple[Sheet, ...] = (
-    CASE, DECISION_POINTS, STATEMENT, STATEMENT_SECTIONS, ATTACHMENTS,
+    CASE, DECISION_POINTS, FIGURES, BUDGET_ADJUSTMENTS, STATEMENT, STATEMENT_SECTIONS, ATTACHMENTS,
     OFFICIALS_REPORT, RESPONSIBILITIES,
     STRATEGIC_GOALS, COUNCIL_GOALS, BOARD_GOALS, INDICATORS, ACTIVITIES,
     FINANCIAL_FRAME, OPERATING_BUDGET, TURNOVER_CHANGES, INVESTMENTS, RESULT_UNITS, MAJOR_PROJECTS,

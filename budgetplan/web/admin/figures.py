@@ -7,12 +7,13 @@ from django import forms
 from django.contrib import admin
 from django.core.exceptions import ValidationError
 from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
 
 from budgetplan.cases.models import Board
 from budgetplan.kernel.admin_base import ServiceModelForm
 from budgetplan.kernel.formatting import format_decimal
 from budgetplan.kernel.placeholders import amount_placeholder_problem
-from budgetplan.kernel.services import record_delete, record_save
+from budgetplan.kernel import admin_base
 from finance.models import BudgetAdjustment, Figure, FinancingSource
 from finance.selectors import case_figures, case_finance
 from finance.services import figure_numbers, point_figures_set
@@ -21,13 +22,13 @@ from .base import ServiceAdmin, ServiceTabularInline
 
 QUOTED = "quoted_figures"
 
-PLACEHOLDER_HELP = format_html(
+PLACEHOLDER_HELP = mark_safe(  # noqa: S308 - a constant of ours
     "<strong>Summor i texten.</strong> En punkt som citerar en summa: välj summans nummer i "
-    "kolumnen <em>Citerar summor</em> (t.ex. <code>1</code>) och skriv <code>{{belopp}}</code> "
-    "där beloppet ska stå, t.ex. ”Omslutningsförändringar om {{belopp}} mnkr godkänns.” "
+    "kolumnen <em>Citerar summor</em> (t.ex. <code>1</code>) och skriv <code>{belopp}</code> "
+    "där beloppet ska stå, t.ex. ”Omslutningsförändringar om {belopp} mnkr godkänns.” "
     "Citerar punkten flera summor skriver du numren i den ordning de står i texten, t.ex. "
-    "<code>2, 3</code>, och i texten <code>{{belopp:1}}</code> för den första och "
-    "<code>{{belopp:2}}</code> för den andra. Summorna och vilka rader de summerar står under "
+    "<code>2, 3</code>, och i texten <code>{belopp:1}</code> för den första och "
+    "<code>{belopp:2}</code> för den andra. Summorna och vilka rader de summerar står under "
     "<em>Summor</em>; beloppen räknas fram från raderna varje gång ärendet visas."
 )
 
@@ -98,16 +99,16 @@ class DecisionPointForm(ServiceModelForm):
 
 def save_decision_points(formset, user) -> None:
     """Save the points, then the figures each quotes; a point whose only change is its figures
-    is not written again."""
+    is not written again. Through the services the admin base uses, as every inline is."""
     formset.save(commit=False)
     for point in formset.deleted_objects:
-        record_delete(instance=point, user=user)
+        admin_base.record_delete(instance=point, user=user)
     for form in formset.forms:
         if form in formset.deleted_forms or not form.has_changed():
             continue
         changed = set(form.changed_data)
         if changed - {QUOTED} or form.instance.pk is None:
-            record_save(instance=form.instance, user=user)
+            admin_base.record_save(instance=form.instance, user=user)
         if QUOTED in changed:
             point_figures_set(point=form.instance, figures=form.cleaned_data[QUOTED], user=user)
 
@@ -169,7 +170,7 @@ class FigureInline(AnyBoardMixin, FigureSumsMixin, ServiceTabularInline):
             return ""
         value = self._figures.values[obj.pk]
         if not value.rows:
-            return format_html('<strong class="errornote">Inga rader: 0,0.</strong>')
+            return mark_safe('<strong class="errornote">Inga rader: 0,0.</strong>')  # noqa: S308
         rows = format_html_join(
             "", "<li>{}: {} <span class='num'>{}</span></li>",
             ((row.table, row.label, format_decimal(row.amount)) for row in value.rows),
