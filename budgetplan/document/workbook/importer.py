@@ -541,11 +541,12 @@ class _Importer:
                 f"”{values['board']}”", {"name": "board", "office": "board_office"},
             ) or Board(name=values["board"])
         else:
-            self.board = Board(name="")
+            self.board = None  # no board: a city-wide case, the city office's own
         case_values = {name: values.get(name) for name in (
             "memo_year", "memo_serial", "memo_rotel", "title", "budget_year", "proposing_body",
             "deciding_body", "status", "decided_on")}
         case_values["board"] = self.board
+        case_values["owner"] = Case.Owner.BOARD if self.board is not None else Case.Owner.CITY
         self.existing_case_id = existing_case.pk if existing_case else None
         if not row.valid:
             # The row's own errors are listed already; go on with the case as it stands (or an
@@ -866,7 +867,7 @@ class _Importer:
     def activities(self) -> None:
         spec, case = layout.ACTIVITIES, self.case
         existing = {}
-        if self.board.pk:
+        if self.board is not None and self.board.pk:
             for activity in Activity.objects.filter(
                 council_goal__strategic_goal__year=self.year, assigned_board=self.board,
             ).select_related("council_goal__strategic_goal").order_by("pk"):

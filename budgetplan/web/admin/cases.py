@@ -21,6 +21,7 @@ from budgetplan.cases.models import (
     Responsibility,
     Statement,
     StatementSection,
+    Subject,
 )
 from budgetplan.document import lifecycle
 from budgetplan.document.selectors import resolve_decision_point
@@ -56,7 +57,7 @@ class BoardMembershipInline(ServiceTabularInline):
 
 @admin.register(Board)
 class BoardAdmin(ServiceAdmin):
-    list_display = ("name", "office")
+    list_display = ("name", "office", "city_office")
     ordering = ("name",)
     search_fields = ("name", "office")
     inlines = (BoardMembershipInline,)
@@ -94,15 +95,34 @@ class CaseTransitionInline(admin.TabularInline):
         return super().get_queryset(request).select_related("by")
 
 
-class RegistryNumberInline(ServiceTabularInline):
+class SubjectChoiceMixin:
+    """The subject of a Dnr or a point is chosen among its own case's subjects."""
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "subject":
+            case_id = request.resolver_match.kwargs.get("object_id") if request.resolver_match else None
+            kwargs["queryset"] = Subject.objects.filter(case_id=case_id).order_by("order", "pk")
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
+class SubjectInline(ServiceTabularInline):
+    model = Subject
+    fields = ("order", "title")
+    verbose_name_plural = (
+        "ingående ärenden (bara när ärendet för fram flera ärenden, vart och ett med egen "
+        "rubrik, egna diarienummer och egna beslutspunkter)"
+    )
+
+
+class RegistryNumberInline(SubjectChoiceMixin, ServiceTabularInline):
     model = RegistryNumber
-    fields = ("number", "order")
+    fields = ("number", "subject", "order")
     min_num = 1
 
 
-class DecisionPointInline(ServiceTabularInline):
+class DecisionPointInline(SubjectChoiceMixin, ServiceTabularInline):
     model = DecisionPoint
-    fields = ("number", "text", "figure", "rendered")
+    fields = ("number", "subject", "text", "figure", "rendered")
     readonly_fields = ("rendered",)
     finance = None
 
@@ -126,18 +146,18 @@ class AttachmentInline(ServiceTabularInline):
 @admin.register(Case)
 class CaseAdmin(ServiceAdmin):
     list_display = (
-        "memo_number", "title", "registry_number_list", "budget_year", "board", "status",
+        "memo_number", "title", "registry_number_list", "budget_year", "owner", "board", "status",
     )
     list_display_links = ("memo_number", "title")
     list_select_related = ("board",)
-    list_filter = ("budget_year", "board", "status")
+    list_filter = ("budget_year", "owner", "board", "status")
     ordering = ("-budget_year", "-memo_year", "-memo_serial")
     search_fields = ("title", "registry_numbers__number", "board__name")
     # Status and decision date change only by moving the case on (budgetplan.document.lifecycle).
     readonly_fields = ("parts", "status", "decided_on", "predecessor", "decision")
     fieldsets = (
         ("Ärendet", {"fields": (
-            ("memo_year", "memo_serial", "memo_rotel"), "title", "budget_year", "board",
+            ("memo_year", "memo_serial", "memo_rotel"), "title", "budget_year", "owner", "board",
         )}),
         ("Beslut", {"fields": (
             "proposing_body", "deciding_body", "status", "decided_on", "predecessor", "decision",
@@ -145,7 +165,7 @@ class CaseAdmin(ServiceAdmin):
         ("Ärendets delar i dokumentets ordning", {"fields": ("parts",)}),
     )
     inlines = (
-        RegistryNumberInline, DecisionPointInline, AttachmentInline, PlanStrategicGoalInline,
+        SubjectInline, RegistryNumberInline, DecisionPointInline, AttachmentInline, PlanStrategicGoalInline,
         PlanCouncilGoalInline, BoardGoalInline, PlanIndicatorInline, CaseTransitionInline,
     )
     actions = ("propose", "start_new_version")
@@ -218,6 +238,9 @@ class CaseAdmin(ServiceAdmin):
                 "KF:s aktiviteter för nämnden",
                 "visa",
                 f"{admin_url(Activity, 'changelist')}?year={obj.budget_year}&board={obj.board_id}",
+            ) if obj.board_id else (
+                "KF:s aktiviteter", "hör till nämndernas planer, inte till ett stadsövergripande "
+                "ärende", None,
             ),
             self._one_to_one(FinancialFrame, obj, "Nämndens ekonomiska förutsättningar"),
             ("Hela ärendet", "visa som sida", reverse("cases:detail", args=[obj.pk])),
