@@ -533,7 +533,7 @@ class _Importer:
             # Someone changed the case since the export: reading on would undo their changes.
             self.issue(spec, row, None, refusal)
             return False
-        if "board" in values:
+        if values.get("board"):
             board = Board.objects.filter(name=values["board"]).first()
             self.board = self.put(
                 spec, row, board, Board,
