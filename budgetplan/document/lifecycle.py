@@ -39,6 +39,7 @@ from budgetplan.cases.models import (
     StatementSection,
     Subject,
 )
+from budgetplan.cases.references import case_missing_references
 from budgetplan.kernel import guards
 from finance import models as finance
 from goals import models as goals
@@ -425,6 +426,10 @@ def _move(*, case: Case, to_status: str, user, decided_on, stored: list[str]) ->
             ONE_STEP.format(current=case.get_status_display().lower(), next=expected.label.lower()),
             code="case_one_step",
         )
+    if to_status == Case.Status.PROPOSED:
+        missing = case_missing_references(case.pk)
+        if missing:
+            raise ValidationError(missing, code="case_missing_attachment")
     before = case.status
     with _moving_case(case.pk):
         case.status = to_status

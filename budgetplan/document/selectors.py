@@ -1,5 +1,5 @@
 """Reads the case pages and exports need, each in a fixed number of queries."""
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 
 from django.db.models import F, Prefetch, prefetch_related_objects
@@ -22,6 +22,7 @@ from budgetplan.cases.models import (
     StatementSection,
     Subject,
 )
+from budgetplan.cases.references import linked
 from budgetplan.kernel.formatting import format_decimal, format_long_date
 from budgetplan.kernel.placeholders import fill_placeholder
 from finance.selectors import FinanceSection, case_finance
@@ -193,8 +194,12 @@ def case_document(*, case_id: int | None = None, case: Case | None = None) -> Ca
     statement = getattr(case, "statement", None)
     report = getattr(case, "officials_report", None)
     finance = case_finance(case_id=case.pk)
+    attachments = list(case.attachments.all())
+    attachment_numbers = {attachment.number for attachment in attachments}
+    # "bilaga 3" in a point links to the attachment's place on the page and in the PDF.
     decision_points = [
-        resolve_decision_point(point, finance) for point in case.decision_points.all()
+        replace(point, html=linked(point.html, attachment_numbers))
+        for point in (resolve_decision_point(row, finance) for row in case.decision_points.all())
     ]
     return CaseDocument(
         case=case,
@@ -210,7 +215,7 @@ def case_document(*, case_id: int | None = None, case: Case | None = None) -> Ca
         ],
         statement=statement,
         statement_sections=list(statement.sections.all()) if statement else [],
-        attachments=list(case.attachments.all()),
+        attachments=attachments,
         report=report,
         responsibilities=list(report.responsibilities.all()) if report else [],
         report_lead=(

@@ -41,6 +41,7 @@ from budgetplan.cases.models import (
     Statement,
     StatementSection,
 )
+from budgetplan.cases.references import case_missing_references
 from budgetplan.document.revisions import one_revision
 from budgetplan.kernel.formatting import format_decimal
 from budgetplan.kernel.services import (
@@ -502,6 +503,10 @@ class _Importer:
         self.reservations()
         if not self.issues:
             self.run_deletes()
+        if not self.issues and self.case.pk:
+            # Every sheet is written: a point may refer only to an attachment the case now has.
+            for message in case_missing_references(self.case.pk):
+                self.issue(layout.DECISION_POINTS, None, None, message)
 
     def case_and_board(self, row: ParsedRow) -> bool:
         spec, values = layout.CASE, row.values

@@ -4,6 +4,8 @@ The case page is where a member of staff writes a board's plan: the document's f
 the goals the plan takes, their annual targets and the board goals, with links in the document's
 order to the parts that have pages of their own (statement, reservations, report, budget).
 """
+from types import SimpleNamespace
+
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
@@ -23,8 +25,10 @@ from budgetplan.cases.models import (
     StatementSection,
     Subject,
 )
+from budgetplan.cases.references import missing_references
 from budgetplan.document import lifecycle
 from budgetplan.document.selectors import resolve_decision_point
+from budgetplan.kernel.admin_base import ServiceInlineFormSet
 from budgetplan.web.admin.goals import (
     BoardGoalInline,
     PlanCouncilGoalInline,
@@ -120,8 +124,45 @@ class RegistryNumberInline(SubjectChoiceMixin, ServiceTabularInline):
     min_num = 1
 
 
+class DecisionPointFormSet(ServiceInlineFormSet):
+    """The points, checked against the attachments as the same submission leaves them: a point
+    may refer ("bilaga 3") only to an attachment the case will have."""
+
+    attachment_formset = None  # set by CaseAdmin._create_formsets
+
+    def clean(self):
+        super().clean()
+        numbers = self._attachment_numbers()
+        if numbers is None:
+            return
+        points = [
+            SimpleNamespace(number=form.cleaned_data.get("number") or "(ny)",
+                            text=form.cleaned_data.get("text") or "")
+            for form in self.forms
+            if form.cleaned_data and not self._should_delete_form(form)
+        ]
+        problems = missing_references(points, numbers)
+        if problems:
+            raise ValidationError(problems)
+
+    def _attachment_numbers(self) -> set[int] | None:
+        formset = self.attachment_formset
+        if formset is None:
+            if self.instance.pk is None:
+                return set()
+            return set(Attachment.objects.filter(case=self.instance).values_list("number", flat=True))
+        if not formset.is_valid():
+            return None  # the attachments' own errors are shown; judge the references after
+        return {
+            form.cleaned_data.get("number") or form.instance.number
+            for form in formset.forms
+            if form.cleaned_data and not formset._should_delete_form(form)
+        }
+
+
 class DecisionPointInline(SubjectChoiceMixin, ServiceTabularInline):
     model = DecisionPoint
+    formset = DecisionPointFormSet
     fields = ("number", "subject", "text", "figure", "rendered")
     readonly_fields = ("rendered",)
     finance = None
@@ -195,6 +236,13 @@ class CaseAdmin(ServiceAdmin):
 
     def _refused(self, request, case, reason: str):
         self.message_user(request, f"{case.memo_number}: {reason}", messages.ERROR)
+
+    def _create_formsets(self, request, obj, change):
+        formsets, inline_instances = super()._create_formsets(request, obj, change)
+        by_model = {formset.model: formset for formset in formsets}
+        if DecisionPoint in by_model:
+            by_model[DecisionPoint].attachment_formset = by_model.get(Attachment)
+        return formsets, inline_instances
 
     @admin.display(description="beslut")
     def decision(self, obj):
