@@ -27,8 +27,9 @@ from budgetplan.cases.models import (
 )
 from budgetplan.cases.references import missing_references
 from budgetplan.document import lifecycle
-from budgetplan.document.selectors import resolve_decision_point
+from budgetplan.document.selectors import figure_amount, resolve_decision_point
 from budgetplan.kernel.admin_base import ServiceInlineFormSet
+from budgetplan.kernel.formatting import format_decimal
 from budgetplan.web.admin.goals import (
     BoardGoalInline,
     PlanCouncilGoalInline,
@@ -41,6 +42,7 @@ from goals.models import Activity
 from reservations.models import Reservation
 
 from .base import ServiceAdmin, ServiceStackedInline, ServiceTabularInline
+from .positions import CasePartAdminMixin, MovableInlineMixin, MovableRowsAdminMixin
 
 admin.site.site_header = "Budgetplan – administration"
 admin.site.site_title = "Budgetplan – administration"
@@ -109,8 +111,9 @@ class SubjectChoiceMixin:
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 
-class SubjectInline(ServiceTabularInline):
+class SubjectInline(MovableInlineMixin, ServiceTabularInline):
     model = Subject
+    position_field = "order"
     fields = ("order", "title")
     verbose_name_plural = (
         "ingående ärenden (bara när ärendet för fram flera ärenden, vart och ett med egen "
@@ -118,8 +121,9 @@ class SubjectInline(ServiceTabularInline):
     )
 
 
-class RegistryNumberInline(SubjectChoiceMixin, ServiceTabularInline):
+class RegistryNumberInline(MovableInlineMixin, SubjectChoiceMixin, ServiceTabularInline):
     model = RegistryNumber
+    position_field = "order"
     fields = ("number", "subject", "order")
     min_num = 1
 
@@ -160,9 +164,14 @@ class DecisionPointFormSet(ServiceInlineFormSet):
         }
 
 
-class DecisionPointInline(SubjectChoiceMixin, ServiceTabularInline):
+class DecisionPointInline(MovableInlineMixin, SubjectChoiceMixin, ServiceTabularInline):
+    """The points, with the help for {belopp} and the figures above the table (a tooltip on a
+    column heading is easily missed)."""
+
     model = DecisionPoint
     formset = DecisionPointFormSet
+    position_field = "number"
+    template = "admin/budgetplan/decision_points_inline.html"
     fields = ("number", "subject", "text", "figure", "rendered")
     readonly_fields = ("rendered",)
     finance = None
@@ -172,6 +181,13 @@ class DecisionPointInline(SubjectChoiceMixin, ServiceTabularInline):
         self.finance = case_finance(case_id=obj.pk) if obj else None
         return super().get_formset(request, obj, **kwargs)
 
+    def figure_help(self):
+        """Each figure a point can quote, with what it amounts to now (for the help text)."""
+        return [
+            (label, format_decimal(figure_amount(self.finance, value)) if self.finance else None)
+            for value, label in DecisionPoint.Figure.choices
+        ]
+
     @admin.display(description="visas som")
     def rendered(self, obj):
         if not obj.pk or not obj.figure:
@@ -179,13 +195,16 @@ class DecisionPointInline(SubjectChoiceMixin, ServiceTabularInline):
         return resolve_decision_point(obj, self.finance).html
 
 
-class AttachmentInline(ServiceTabularInline):
+class AttachmentInline(MovableInlineMixin, ServiceTabularInline):
+    """Attachments; moving one renumbers it and every point's "bilaga N" with it."""
+
     model = Attachment
+    position_field = "number"
     fields = ("number", "title", "file")
 
 
 @admin.register(Case)
-class CaseAdmin(ServiceAdmin):
+class CaseAdmin(MovableRowsAdminMixin, ServiceAdmin):
     list_display = (
         "memo_number", "title", "registry_number_list", "budget_year", "owner", "board", "status",
     )
@@ -316,13 +335,14 @@ class CaseAdmin(ServiceAdmin):
         return "Reservationer", f"{count} st", url
 
 
-class StatementSectionInline(ServiceStackedInline):
+class StatementSectionInline(MovableInlineMixin, ServiceStackedInline):
     model = StatementSection
+    position_field = "order"
     fields = ("order", "heading", "body")
 
 
 @admin.register(Statement)
-class StatementAdmin(ServiceAdmin):
+class StatementAdmin(CasePartAdminMixin, MovableRowsAdminMixin, ServiceAdmin):
     list_display = ("commissioner", "case", "signed_on")
     list_select_related = ("case",)
     list_filter = ("case__budget_year", "case__board")
@@ -333,13 +353,14 @@ class StatementAdmin(ServiceAdmin):
     inlines = (StatementSectionInline,)
 
 
-class ResponsibilityInline(ServiceTabularInline):
+class ResponsibilityInline(MovableInlineMixin, ServiceTabularInline):
     model = Responsibility
+    position_field = "order"
     fields = ("order", "text")
 
 
 @admin.register(OfficialsReport)
-class OfficialsReportAdmin(ServiceAdmin):
+class OfficialsReportAdmin(CasePartAdminMixin, MovableRowsAdminMixin, ServiceAdmin):
     list_display = ("offices", "case", "dated")
     list_select_related = ("case",)
     list_filter = ("case__budget_year", "case__board")

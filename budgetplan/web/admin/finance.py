@@ -15,6 +15,7 @@ from finance.resources import InvestmentResource, OperatingBudgetRowResource, Tu
 from finance.selectors import case_finance
 
 from .base import ServiceAdmin, ServiceStackedInline, ServiceTabularInline
+from .positions import CasePartAdminMixin
 
 
 class OperatingBudgetRowInline(ServiceTabularInline):
@@ -56,7 +57,7 @@ def _total(name: str, description: str):
 
 
 @admin.register(FinancialFrame)
-class FinancialFrameAdmin(ServiceAdmin):
+class FinancialFrameAdmin(CasePartAdminMixin, ServiceAdmin):
     list_display = ("case", "board", "budget_year", "organisation")
     list_select_related = ("case__board",)
     list_filter = ("case__budget_year", "case__board")
