@@ -72,7 +72,8 @@ def test_the_points_stand_under_their_subject(two_subjects, admin_client):
     second = proposal.index("Omslutningsförändringar 2012 (Dnr 112-1100/2011)")
     assert first < proposal.index("Rapporten godkänns.") < proposal.index(
         "Budgetjusteringarna beviljas.") < second < proposal.index("Omslutningarna godkänns.")
-    assert '<li value="3">Omslutningarna godkänns.</li>' in page
+    # Numbered on across the subjects, the number written out (the PDF ignores a list's start).
+    assert '<span class="decision-points__number">3.</span> Omslutningarna godkänns.' in page
 
 
 def test_a_case_without_subjects_lists_its_points_as_before(reference_case, admin_client):
@@ -96,8 +97,9 @@ def test_the_pdf_running_header_carries_every_dnr_in_order(two_subjects):
     assert len(reader.pages) > 1
     second = " ".join(reader.pages[1].extract_text().split())
     assert f"{two_subjects.memo_number} (Dnr 112-900/2012, 112-1100/2011)" in second
-    first = " ".join(reader.pages[0].extract_text().split())
-    assert "Tertialrapport 1 med budgetjusteringar (Dnr 112-900/2012)" in first
+    text = " ".join(" ".join(page.extract_text() for page in reader.pages).split())
+    assert "Tertialrapport 1 med budgetjusteringar (Dnr 112-900/2012)" in text
+    assert "3. Omslutningarna godkänns." in text
 
 
 def test_a_point_cannot_stand_under_another_cases_subject(two_subjects):
