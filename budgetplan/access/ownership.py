@@ -16,6 +16,7 @@ from reservations import models as reservations
 CASE_ID_PATHS: dict[type[models.Model], str] = {
     cases.Case: "pk",
     cases.RegistryNumber: "case_id",
+    cases.Subject: "case_id",
     cases.DecisionPoint: "case_id",
     cases.Statement: "case_id",
     cases.StatementSection: "statement__case_id",

@@ -37,7 +37,9 @@ from budgetplan.cases.models import (
     Responsibility,
     Statement,
     StatementSection,
+    Subject,
 )
+from budgetplan.cases.references import case_missing_references
 from budgetplan.kernel import guards
 from budgetplan.kernel.placeholders import amount_placeholder_problem
 from finance import models as finance
@@ -426,6 +428,9 @@ def _move(*, case: Case, to_status: str, user, decided_on, stored: list[str]) ->
             code="case_one_step",
         )
     if to_status == Case.Status.PROPOSED:
+        missing = case_missing_references(case.pk)
+        if missing:
+            raise ValidationError(missing, code="case_missing_attachment")
         _ensure_figures_quotable(case)
     before = case.status
     with _moving_case(case.pk):
@@ -433,7 +438,8 @@ def _move(*, case: Case, to_status: str, user, decided_on, stored: list[str]) ->
         case.decided_on = decided_on if to_status == Case.Status.DECIDED else None
         if to_status == Case.Status.DECIDED:
             # The board as named today is what the decision said, whatever it is called later.
-            case.decided_board_name, case.decided_board_office = case.board.name, case.board.office
+            if case.board_id is not None:  # a city-wide case names no board
+                case.decided_board_name, case.decided_board_office = case.board.name, case.board.office
         record_save(instance=case, user=user)
         transition = record_save(
             instance=CaseTransition(case=case, from_status=before, to_status=to_status, by=user),
@@ -592,7 +598,9 @@ def case_new_version(*, case: Case, user) -> Case:
         records_create(instances=copies, user=user)
         return {row.pk: copy.pk for row, copy in zip(rows, copies)}
 
-    points = copy_all(DecisionPoint, list(DecisionPoint.objects.filter(case=case)))
+    subjects = copy_all(Subject, list(Subject.objects.filter(case=case)))
+    points = copy_all(DecisionPoint, list(DecisionPoint.objects.filter(case=case)),
+                      subject_id=subjects)
     copy_all(Attachment, list(Attachment.objects.filter(case=case)))
     statements = copy_all(Statement, list(Statement.objects.filter(case=case)))
     copy_all(

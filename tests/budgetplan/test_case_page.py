@@ -260,8 +260,9 @@ def test_index_lists_cases_by_year_newest_first(admin_client, django_assert_num_
     f.RegistryNumberFactory(case=newer, number="112-2321/2011")
     f.CaseFactory(budget_year=2012, title="Budget 2012 för Fastighetsnämnden")
 
-    # The cases and their registry numbers (2), and the administrator's session and user (2).
-    with django_assert_num_queries(4):
+    # The cases, their registry numbers and subjects (3), and the administrator's session and
+    # user (2).
+    with django_assert_num_queries(5):
         response = admin_client.get(reverse("cases:index"))
     html = response.content.decode()
 

@@ -35,8 +35,10 @@ def _case_rows(data: CaseData):
     yield {
         "registry_numbers": ", ".join(r.number for r in data.registry_numbers),
         "memo_year": case.memo_year, "memo_serial": case.memo_serial, "memo_rotel": case.memo_rotel,
-        "title": case.title, "budget_year": case.budget_year, "board": case.board_name,
-        "board_office": case.board_office, "proposing_body": case.proposing_body,
+        "title": case.title, "budget_year": case.budget_year,
+        # A city-wide case names no board (an empty cell): its import keeps it the city's.
+        "board": "" if case.is_city_case else case.board_name,
+        "board_office": "" if case.is_city_case else case.board_office, "proposing_body": case.proposing_body,
         "deciding_body": case.deciding_body, "status": case.status, "decided_on": case.decided_on,
     }
 

@@ -41,6 +41,7 @@ from budgetplan.cases.models import (
     Statement,
     StatementSection,
 )
+from budgetplan.cases.references import case_missing_references
 from budgetplan.document.revisions import one_revision
 from budgetplan.kernel.formatting import format_decimal
 from budgetplan.kernel.services import (
@@ -507,6 +508,10 @@ class _Importer:
         self.reservations()
         if not self.issues:
             self.run_deletes()
+        if not self.issues and self.case.pk:
+            # Every sheet is written: a point may refer only to an attachment the case now has.
+            for message in case_missing_references(self.case.pk):
+                self.issue(layout.DECISION_POINTS, None, None, message)
 
     def case_and_board(self, row: ParsedRow) -> bool:
         spec, values = layout.CASE, row.values
@@ -538,7 +543,7 @@ class _Importer:
             # Someone changed the case since the export: reading on would undo their changes.
             self.issue(spec, row, None, refusal)
             return False
-        if "board" in values:
+        if values.get("board"):
             board = Board.objects.filter(name=values["board"]).first()
             self.board = self.put(
                 spec, row, board, Board,
@@ -546,11 +551,12 @@ class _Importer:
                 f"”{values['board']}”", {"name": "board", "office": "board_office"},
             ) or Board(name=values["board"])
         else:
-            self.board = Board(name="")
+            self.board = None  # no board: a city-wide case, the city office's own
         case_values = {name: values.get(name) for name in (
             "memo_year", "memo_serial", "memo_rotel", "title", "budget_year", "proposing_body",
             "deciding_body", "status", "decided_on")}
         case_values["board"] = self.board
+        case_values["owner"] = Case.Owner.BOARD if self.board is not None else Case.Owner.CITY
         self.existing_case_id = existing_case.pk if existing_case else None
         if not row.valid:
             # The row's own errors are listed already; go on with the case as it stands (or an
@@ -986,7 +992,7 @@ class _Importer:
     def activities(self) -> None:
         spec, case = layout.ACTIVITIES, self.case
         existing = {}
-        if self.board.pk:
+        if self.board is not None and self.board.pk:
             for activity in Activity.objects.filter(
                 council_goal__strategic_goal__year=self.year, assigned_board=self.board,
             ).select_related("council_goal__strategic_goal").order_by("pk"):

@@ -110,7 +110,7 @@ CASE = Sheet(
         Column("Rotel", "memo_rotel", TEXT, 8, required=True),
         Column("Rubrik", "title", TEXT, 50, required=True),
         Column("Budgetår", "budget_year", INTEGER, 10, required=True),
-        Column("Nämnd", "board", TEXT, 30, required=True, natural_key=True),
+        Column("Nämnd", "board", TEXT, 30, natural_key=True),
         Column("Förvaltning", "board_office", TEXT, 26),
         Column("Föreslående organ", "proposing_body", CHOICE, 24, required=True, choices=BODIES),
         Column("Beslutande organ", "deciding_body", CHOICE, 22, required=True, choices=BODIES),
@@ -118,6 +118,8 @@ CASE = Sheet(
         Column("Beslutsdatum", "decided_on", DATE, 13),
     ),
     single=True,
+    # The sheet's description is part of the workbook (its first sheet): a city-wide case's empty
+    # Nämnd is explained in the README, so the reference workbook stays as it is.
     description="Ärendets huvud. Flera diarienummer skrivs med komma emellan.",
 )
 

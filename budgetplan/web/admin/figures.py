@@ -19,6 +19,7 @@ from finance.selectors import case_figures, case_finance
 from finance.services import figure_numbers, point_figures_set
 
 from .base import ServiceAdmin, ServiceTabularInline
+from .positions import MovableInlineMixin
 
 QUOTED = "quoted_figures"
 
@@ -136,8 +137,9 @@ class AnyBoardMixin:
         return field
 
 
-class BudgetAdjustmentInline(AnyBoardMixin, ServiceTabularInline):
+class BudgetAdjustmentInline(AnyBoardMixin, MovableInlineMixin, ServiceTabularInline):
     model = BudgetAdjustment
+    position_field = "order"
     fields = ("order", "board", "kind", "description", "amount", "source")
     template = "admin/edit_inline/described_tabular.html"
     description = (
@@ -148,8 +150,9 @@ class BudgetAdjustmentInline(AnyBoardMixin, ServiceTabularInline):
     )
 
 
-class FigureInline(AnyBoardMixin, FigureSumsMixin, ServiceTabularInline):
+class FigureInline(AnyBoardMixin, FigureSumsMixin, MovableInlineMixin, ServiceTabularInline):
     model = Figure
+    position_field = "number"
     fields = ("number", "name", "rows", "board", "source", "summed_rows")
     readonly_fields = ("summed_rows",)
     template = "admin/edit_inline/described_tabular.html"

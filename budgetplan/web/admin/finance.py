@@ -16,6 +16,7 @@ from finance.selectors import case_finance
 
 from .base import ServiceAdmin, ServiceStackedInline, ServiceTabularInline
 from .figures import AnyBoardMixin
+from .positions import CasePartAdminMixin
 
 
 class OperatingBudgetRowInline(ServiceTabularInline):
@@ -57,7 +58,7 @@ def _total(name: str, description: str):
 
 
 @admin.register(FinancialFrame)
-class FinancialFrameAdmin(ServiceAdmin):
+class FinancialFrameAdmin(CasePartAdminMixin, ServiceAdmin):
     list_display = ("case", "board", "budget_year", "organisation")
     list_select_related = ("case__board",)
     list_filter = ("case__budget_year", "case__board")

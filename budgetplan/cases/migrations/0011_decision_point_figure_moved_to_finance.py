@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('budgetplan', '0007_case_frozen_board'),
+        ('budgetplan', '0010_subject_permissions_for_roles'),
         ('finance', '0005_figures_from_decision_points'),
     ]
 
