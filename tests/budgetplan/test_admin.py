@@ -94,7 +94,7 @@ def test_valid_change_to_the_case_and_its_points_is_saved(admin_client, case):
     add_row(
         data, "decision_points", number="4",
         text="Den redovisade omslutningsförändringen med {belopp} mnkr godkänns.",
-        quoted_figures="1",
+        figure_numbers="1",
     )
 
     response = admin_client.post(change_url(case), data)
@@ -137,7 +137,7 @@ def test_point_naming_a_figure_without_placeholder_is_refused(admin_client, case
     data = read_form(admin_client, change_url(case))
     add_row(
         data, "decision_points", number="2", text="Omslutningsförändringen med 502,0 mnkr godkänns.",
-        quoted_figures="1",
+        figure_numbers="1",
     )
 
     response = admin_client.post(change_url(case), data)

@@ -137,8 +137,10 @@ def test_the_help_for_belopp_stands_on_the_form(case, clerk):
     page = clerk.get(change_url(case)).content.decode()
     help_text = page[page.index('id="beslutspunkter-hjalp"'):page.index("</div>", page.index('id="beslutspunkter-hjalp"'))]
 
-    assert "skriv <code>{belopp}</code> i texten där" in help_text
-    assert "Summa omslutningsförändringar" in help_text and "Driftbudget, netto" in help_text
+    assert "<code>{belopp}</code> i texten där" in help_text
+    assert "<code>{belopp:1}</code> för den första" in help_text
+    # The case's own figures, with what each amounts to now.
+    assert "Ärendet har inga summor än." in help_text
     assert "”bilaga 3”" in help_text
     assert "Lämna tomt på en ny rad: den får nästa lediga nummer." in page
 

@@ -155,7 +155,7 @@ def test_a_clerk_quotes_two_figures_in_the_admin(city_case, admin_client):
     data = read_form(admin_client, change_url(city_case))
     add_row(data, "decision_points", number="4",
             text="Investeringar om {belopp:2} mnkr och drift om {belopp:1} mnkr.",
-            quoted_figures="1, 3")
+            figure_numbers="1, 3")
 
     response = admin_client.post(change_url(city_case), data)
 
@@ -176,7 +176,7 @@ def test_a_clerk_quotes_two_figures_in_the_admin(city_case, admin_client):
 ])
 def test_a_point_whose_text_and_figures_disagree_is_refused(city_case, admin_client, text, figures, message):
     data = read_form(admin_client, change_url(city_case))
-    add_row(data, "decision_points", number="4", text=text, quoted_figures=figures)
+    add_row(data, "decision_points", number="4", text=text, figure_numbers=figures)
 
     response = admin_client.post(change_url(city_case), data)
 
@@ -191,7 +191,7 @@ def test_changing_only_a_points_figures_does_not_write_the_point_again(city_case
     data = read_form(admin_client, change_url(city_case))
     index = next(key for key, value in data.items()
                  if key.startswith("decision_points-") and key.endswith("-id") and value == str(point.pk))
-    data[index.replace("-id", "-quoted_figures")] = "2"
+    data[index.replace("-id", "-figure_numbers")] = "2"
 
     response = admin_client.post(change_url(city_case), data)
 

@@ -179,7 +179,7 @@ class DecisionPointInline(FigureSumsMixin, MovableInlineMixin, SubjectChoiceMixi
     form = DecisionPointForm
     position_field = "number"
     template = "admin/budgetplan/decision_points_inline.html"
-    fields = ("number", "subject", "text", "quoted_figures", "rendered")
+    fields = ("number", "subject", "text", "figure_numbers", "rendered")
     readonly_fields = ("rendered",)
 
     def get_queryset(self, request):
@@ -200,6 +200,13 @@ class DecisionPointInline(FigureSumsMixin, MovableInlineMixin, SubjectChoiceMixi
             return []
         return [(value.figure.number, value.figure.name, format_decimal(value.amount))
                 for value in self._figures.figures]
+
+    @admin.display(description="citerar summor")
+    def figure_numbers(self, obj):
+        """The figures' numbers, for a reader who sees the points without a form."""
+        if not obj.pk:
+            return ""
+        return ", ".join(str(quote.figure.number) for quote in obj.quoted_figures.all())
 
     @admin.display(description="visas som")
     def rendered(self, obj):

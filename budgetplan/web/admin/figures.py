@@ -16,12 +16,13 @@ from budgetplan.kernel.placeholders import amount_placeholder_problem
 from budgetplan.kernel import admin_base
 from finance.models import BudgetAdjustment, Figure, FinancingSource
 from finance.selectors import case_figures, case_finance
-from finance.services import figure_numbers, point_figures_set
+from finance.services import figure_numbers as parse_figure_numbers
+from finance.services import point_figures_set
 
 from .base import ServiceAdmin, ServiceTabularInline
 from .positions import MovableInlineMixin
 
-QUOTED = "quoted_figures"
+QUOTED = "figure_numbers"
 
 PLACEHOLDER_HELP = mark_safe(  # noqa: S308 - a constant of ours
     "<strong>Summor i texten.</strong> En punkt som citerar en summa: välj summans nummer i "
@@ -43,7 +44,7 @@ def _figures_of(case) -> dict[int, Figure]:
 class DecisionPointForm(ServiceModelForm):
     """A decision point with the numbers of the figures it quotes, checked against its text."""
 
-    quoted_figures = forms.CharField(
+    figure_numbers = forms.CharField(
         label="citerar summor", required=False,
         widget=forms.TextInput(attrs={"size": 6, "inputmode": "numeric"}),
         help_text="Summornas nummer i textens ordning, t.ex. 1 eller 2, 3.",
@@ -57,9 +58,9 @@ class DecisionPointForm(ServiceModelForm):
             numbers = [quote.figure.number for quote in self.instance.quoted_figures.all()]
             self.initial[QUOTED] = ", ".join(str(number) for number in numbers)
 
-    def clean_quoted_figures(self) -> list[Figure]:
+    def clean_figure_numbers(self) -> list[Figure]:
         try:
-            numbers = figure_numbers(self.cleaned_data.get(QUOTED, ""))
+            numbers = parse_figure_numbers(self.cleaned_data.get(QUOTED, ""))
         except ValueError:
             raise ValidationError("Skriv summornas nummer med komma emellan, t.ex. 2, 3.") from None
         if len(set(numbers)) != len(numbers):
