@@ -35,10 +35,13 @@ from budgetplan.cases.models import (
     StatementSection,
 )
 from finance.models import (
+    Figure,
+    FigureRows,
     FinancialFrame,
     Investment,
     MajorProject,
     OperatingBudgetRow,
+    QuotedFigure,
     ResultUnit,
     TurnoverChange,
 )
@@ -654,10 +657,15 @@ def _case_texts(*, case, board, names, rng, words, writes) -> None:
         DecisionPoint(case=case, number=3,
                       text=f"{names['result_unit']} inom {names['department'].lower()} får utgöra "
                            f"en resultatenhet."),
-        DecisionPoint(case=case, number=4, figure=DecisionPoint.Figure.TURNOVER_CHANGE_TOTAL,
-                      text=f"Den redovisade omslutningsförändringen med {AMOUNT_PLACEHOLDER} mnkr "
-                           f"godkänns."),
     ])
+    # Point 4 quotes the sum of the turnover changes, as the reference case does.
+    quoting = DecisionPoint(case=case, number=4,
+                            text=f"Den redovisade omslutningsförändringen med {AMOUNT_PLACEHOLDER} "
+                                 f"mnkr godkänns.")
+    turnover = Figure(case=case, number=1, name="Summa omslutningsförändringar",
+                      rows=FigureRows.TURNOVER)
+    writes.add(1, quoting, turnover)
+    writes.add(2, QuotedFigure(point=quoting, position=1, figure=turnover))
     first, last = words.pick(FIRST_NAMES), words.pick(LAST_NAMES)
     statement = Statement(
         case=case, commissioner=f"{first} {last}",

@@ -94,7 +94,10 @@ REGISTRY_NUMBERS = ["112-2321/2011"]
 # proposed, on the day the commissioner signed.
 CASE_TIMESTAMP = datetime.datetime(2012, 1, 11, tzinfo=ZoneInfo("Europe/Stockholm"))
 
-# (text, figure). Point 4 quotes the sum of the turnover changes; the renderer computes 502,0.
+# The figures the points quote: (name, which rows it sums; finance.models.FigureRows).
+FIGURES = [("Summa omslutningsförändringar", "turnover")]
+# (text, the name of the figure it quotes). Point 4 quotes the sum of the turnover changes; the
+# renderer computes 502,0.
 DECISION_POINTS = [
     ("Förslag till budget/verksamhetsplan för 2012 för Kommunfullmäktige m.m. godkänns.", ""),
     (
@@ -105,7 +108,7 @@ DECISION_POINTS = [
         "",
     ),
     ("Visningsenheten inom administrativa avdelningen får utgöra en resultatenhet.", ""),
-    ("Den redovisade omslutningsförändringen med {belopp} mnkr godkänns.", "turnover_change_total"),
+    ("Den redovisade omslutningsförändringen med {belopp} mnkr godkänns.", "Summa omslutningsförändringar"),
 ]
 
 STATEMENT = {
@@ -1941,8 +1944,14 @@ def build():
         )
         for order, number in enumerate(REGISTRY_NUMBERS, start=1):
             save(case_models.RegistryNumber, case=case, number=number, order=order)
+        figures = {
+            name: save(finance_models.Figure, case=case, number=number, name=name, rows=rows)
+            for number, (name, rows) in enumerate(FIGURES, start=1)
+        }
         for number, (point_text, figure) in enumerate(DECISION_POINTS, start=1):
-            save(case_models.DecisionPoint, case=case, number=number, text=point_text, figure=figure)
+            point = save(case_models.DecisionPoint, case=case, number=number, text=point_text)
+            if figure:
+                save(finance_models.QuotedFigure, point=point, position=1, figure=figures[figure])
 
         statement = save(case_models.Statement, case=case, **STATEMENT)
         for order, (heading, body) in enumerate(STATEMENT_SECTIONS, start=1):

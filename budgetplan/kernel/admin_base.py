@@ -150,7 +150,34 @@ class ServiceModelForm(forms.ModelForm):
 
 
 class ServiceInlineFormSet(BaseInlineFormSet):
-    """Duplicates among the rows of one submission are reported with the constraint's own words."""
+    """Duplicates among the rows of one submission are reported with the constraint's own words.
+
+    With `position_field` (the rows' number or order field, set by the admin that shows it), a
+    new row whose number was left empty takes the next free one: after the highest number among
+    the stored rows and those of this submission, in the order the new rows stand on the page.
+    """
+
+    position_field: str | None = None
+
+    def clean(self):
+        super().clean()
+        if self.position_field:
+            self._number_new_rows()
+
+    def _number_new_rows(self) -> None:
+        field = self.position_field
+        kept = [form for form in self.forms
+                if form.cleaned_data and not self._should_delete_form(form)]
+        typed = {form.cleaned_data.get(field) for form in kept} - {None}
+        stored = set()
+        if self.instance.pk is not None:
+            stored = set(self.get_queryset().values_list(field, flat=True))
+        next_free = max(typed | stored, default=0) + 1
+        for form in kept:
+            if form.instance.pk is None and form.cleaned_data.get(field) is None:
+                form.cleaned_data[field] = next_free
+                setattr(form.instance, field, next_free)
+                next_free += 1
 
     def get_unique_error_message(self, unique_check):
         for constraint in self.model._meta.total_unique_constraints:
