@@ -10,6 +10,8 @@ class DocumentConfig(AppConfig):
         # Every write, whatever path it comes by, asks the case's life whether it may happen:
         # the kernel's write services through the guard registered here, and a save() or
         # delete() from a shell through the model signals connected with it.
-        from . import lifecycle
+        from . import followup_lifecycle, lifecycle
 
         lifecycle.connect_guards()
+        # The follow-up's own: an approved report is final, and who enters and approves it.
+        followup_lifecycle.connect_guards()
