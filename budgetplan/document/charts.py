@@ -63,6 +63,7 @@ class IndicatorChart:
     """Outcome per period (and last year's), against the numeric target, as bars and a line."""
 
     chart_id: str
+    name: str
     title: str
     description: str
     width: int
@@ -179,7 +180,7 @@ def indicator_chart(
     if target is not None:
         description += f" Årsmål {target_text}."
     return IndicatorChart(
-        chart_id=chart_id,
+        chart_id=chart_id, name=name,
         title=f"{name}: utfall per period" + (" mot årsmålet" if target is not None else ""),
         description=description,
         width=INDICATOR_WIDTH, height=INDICATOR_HEIGHT,

@@ -12,7 +12,13 @@ from django.template.loader import render_to_string
 from django.utils.text import slugify
 
 from budgetplan.cases.models import RegistryNumber
-from followup.models import PERIOD_ORDER, IndicatorOutcome, PeriodKind, ReportStatus
+from followup.models import (
+    PERIOD_ORDER,
+    IndicatorOutcome,
+    PeriodKind,
+    ReportStatus,
+    parse_period_kind,
+)
 from followup.selectors import FollowUpDocument, IndicatorLine, followup_document
 from goals.models import NUMERIC_KINDS
 
@@ -35,14 +41,14 @@ REPORT_NAMES = {
     PeriodKind.T2: "Tertialrapport 2 med delårsbokslut",
     PeriodKind.FULL_YEAR: "Verksamhetsberättelse",
 }
-# The period as it stands in a URL: /arenden/7/uppfoljning/t1/, …/helar/.
+# The period as this app writes it in a URL: /arenden/7/uppfoljning/t1/rapport/, …/helar/….
 PERIOD_SLUGS = {PeriodKind.T1: "t1", PeriodKind.T2: "t2", PeriodKind.FULL_YEAR: "helar"}
-SLUG_PERIODS = {slug: kind for kind, slug in PERIOD_SLUGS.items()}
 PERIOD_SHORT = {PeriodKind.T1: "T1", PeriodKind.T2: "T2", PeriodKind.FULL_YEAR: "Helår"}
 
 
 def period_from_slug(slug: str) -> PeriodKind | None:
-    return SLUG_PERIODS.get((slug or "").lower())
+    """"t1", "T1", "helar", "Helår" … -> the period (followup.models.parse_period_kind)."""
+    return parse_period_kind(slug)
 
 
 @dataclass
@@ -196,7 +202,8 @@ def followup_report_document(*, report) -> FollowUpReportDocument:
         RegistryNumber.objects.filter(case_id=document.case.pk)
         .order_by("order", "number").values_list("number", flat=True)
     )
-    kinds = PERIOD_ORDER[: PERIOD_ORDER.index(PeriodKind(document.period.kind)) + 1]
+    # Every period of the year has its place on the axis; those after this one stay empty.
+    kinds = PERIOD_ORDER
     figures = _earlier_outcomes(document)
 
     def entries(lines: list[IndicatorLine]) -> list[IndicatorEntry]:

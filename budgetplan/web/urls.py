@@ -16,8 +16,8 @@ urlpatterns = [
     path("arenden/<int:pk>/arbetsbok.xlsx", workbook_views.case_workbook, name="workbook"),
     path("arenden/arbetsbok/las-in/", workbook_views.workbook_import, name="workbook_import"),
     # The follow-up reports (budgetplan.web.report_views); the period is t1, t2 or helar.
-    path("arenden/<int:pk>/uppfoljning/<str:period>/", report_views.report_page, name="followup_report"),
-    path("arenden/<int:pk>/uppfoljning/<str:period>/pdf/", report_views.report_pdf, name="followup_report_pdf"),
+    path("arenden/<int:pk>/uppfoljning/<str:period>/rapport/", report_views.report_page, name="followup_report"),
+    path("arenden/<int:pk>/uppfoljning/<str:period>/rapport/pdf/", report_views.report_pdf, name="followup_report_pdf"),
     path("uppfoljning/<int:year>/<str:period>/", report_views.city_page, name="city_followup"),
     path("uppfoljning/<int:year>/<str:period>/mal/<int:goal_id>/", report_views.city_goal, name="city_followup_goal"),
 ]
