@@ -180,7 +180,7 @@ def _target(kind, value, decimals, unit) -> Target:
 
 def city_followup(*, year: int, period_kind: str, reports: list[FollowUpReport]) -> CityFollowUp:
     """The roll-up of `reports` (one period's, those the reader may read, each with case__board
-    selected): seven queries whatever their number and size."""
+    selected): eight queries whatever their number and size."""
     report_by_case = {report.case_id: report for report in reports}
     case_ids = list(report_by_case)
     report_ids = [report.pk for report in reports]
