@@ -1,7 +1,7 @@
 """URLs of the case pages."""
 from django.urls import path
 
-from . import views, workbook_views
+from . import followup_views, views, workbook_views
 
 app_name = "cases"
 
@@ -15,4 +15,9 @@ urlpatterns = [
     path("arenden/<int:pk>/ny-version/", views.case_new_version, name="new_version"),
     path("arenden/<int:pk>/arbetsbok.xlsx", workbook_views.case_workbook, name="workbook"),
     path("arenden/arbetsbok/las-in/", workbook_views.workbook_import, name="workbook_import"),
+    path("arenden/<int:pk>/uppfoljning/<str:period>/", followup_views.followup_entry, name="followup_entry"),
+    path(
+        "arenden/<int:pk>/uppfoljning/<str:period>/status/", followup_views.followup_transition,
+        name="followup_transition",
+    ),
 ]
