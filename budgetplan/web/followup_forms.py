@@ -12,6 +12,7 @@ from decimal import Decimal, InvalidOperation
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 
 from budgetplan.kernel.formatting import format_decimal
+from budgetplan.kernel.services import record_check
 from followup.models import (
     ActivityOutcome,
     ActivityStatus,
@@ -242,6 +243,13 @@ class EntryForm:
         for name in changed:
             setattr(record, name, values[name])
         record.version = int(posted_version)
+        # The record's own rules now, so every error of the page shows at once; the write
+        # checks them again (with the guards) inside its transaction.
+        try:
+            record_check(instance=record, exclude=["report", *_relations(record)])
+        except ValidationError as error:
+            self._place(row, error)
+            return
         if isinstance(record, FollowUpReport):
             self.changes.report_fields = changed
         else:
@@ -297,6 +305,10 @@ class EntryForm:
             found += [(f"rad-{row.prefix}", message) for message in row.errors]
             found += [(i.id, message) for i in row.inputs.values() for message in i.errors]
         return found
+
+
+def _relations(record) -> list[str]:
+    return [f.name for f in record._meta.concrete_fields if f.is_relation]
 
 
 def _row_label(row: Row) -> str:
