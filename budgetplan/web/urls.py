@@ -1,7 +1,7 @@
 """URLs of the case pages."""
 from django.urls import path
 
-from . import report_views, views, workbook_views
+from . import followup_views, report_views, views, workbook_views
 
 app_name = "cases"
 
@@ -20,4 +20,9 @@ urlpatterns = [
     path("arenden/<int:pk>/uppfoljning/<str:period>/rapport/pdf/", report_views.report_pdf, name="followup_report_pdf"),
     path("uppfoljning/<int:year>/<str:period>/", report_views.city_page, name="city_followup"),
     path("uppfoljning/<int:year>/<str:period>/mal/<int:goal_id>/", report_views.city_goal, name="city_followup_goal"),
+    path("arenden/<int:pk>/uppfoljning/<str:period>/", followup_views.followup_entry, name="followup_entry"),
+    path(
+        "arenden/<int:pk>/uppfoljning/<str:period>/status/", followup_views.followup_transition,
+        name="followup_transition",
+    ),
 ]

@@ -24,6 +24,7 @@ from budgetplan.document.pdf import PdfBusy
 from budgetplan.kernel.files import content_type_for
 
 from . import http_cache
+from .followup_views import followup_links
 
 
 def _readable_case(request, pk: int) -> Case:
@@ -62,6 +63,8 @@ def case_actions(user, case: Case) -> dict:
         ),
         "next_status": next_status if permissions.can_transition_case(user, case) else None,
         "may_start_new_version": permissions.can_start_new_version(user, case),
+        # The follow-up forms (T1, T2, Helår) for the board's staff and clerks.
+        "followup_links": followup_links(user, case),
     }
 
 
