@@ -7,11 +7,17 @@ each indicator's status is computed by the same rule the board's report uses
 (followup.status.effective_target and indicator_status), so the city and the board never disagree.
 Budget totals are summed by the database from the same rows the board's report sums, with a
 missing figure counting 0,0 as there (followup.selectors.budget_totals).
+
+An approved report never changes, so its part of the roll-up (its Contribution) is computed once
+and kept in the cache, keyed by the approved reports and their plans' revisions; a report still
+open or submitted is read every time.
 """
+import hashlib
 from collections import Counter
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from django.core.cache import cache
 from django.db.models import Sum
 
 from finance.models import OperatingBudgetRow
@@ -21,11 +27,15 @@ from followup.models import (
     FollowUpReport,
     GoalAssessment,
     IndicatorOutcome,
+    ReportStatus,
 )
 from followup.status import IndicatorStatus, effective_target, indicator_status
 from goals.models import CouncilGoal, Indicator, PlanCouncilGoal, PlanIndicator, Target
 
 ZERO = Decimal("0.0")
+# The approved reports' contributions are kept this long (they never change; the limit only
+# lets the cache forget those no one asks for).
+CACHE_SECONDS = 24 * 60 * 60
 STATUS_ORDER = (
     IndicatorStatus.MET, IndicatorStatus.PARTLY_MET, IndicatorStatus.NOT_MET,
     IndicatorStatus.NOT_MEASURABLE,
@@ -178,12 +188,26 @@ def _target(kind, value, decimals, unit) -> Target:
     return Target(kind or "", value, decimals or 0, unit or "")
 
 
-def city_followup(*, year: int, period_kind: str, reports: list[FollowUpReport]) -> CityFollowUp:
-    """The roll-up of `reports` (one period's, those the reader may read, each with case__board
-    selected): eight queries whatever their number and size."""
-    report_by_case = {report.case_id: report for report in reports}
-    case_ids = list(report_by_case)
-    report_ids = [report.pk for report in reports]
+@dataclass
+class Contribution:
+    """What one board's report adds to the city's roll-up: its indicators' statuses per KF goal,
+    the KF goals its plan works toward, its own assessments of them, and its budget sums."""
+
+    statuses: dict[int, Counter] = field(default_factory=dict)  # KF goal id -> status counts
+    goals: set[int] = field(default_factory=set)
+    attainments: dict[int, str] = field(default_factory=dict)
+    budget_net: Decimal = ZERO
+    outcome_net: Decimal = ZERO
+    forecast_net: Decimal = ZERO
+
+
+def contributions(reports: list[FollowUpReport]) -> dict[int, Contribution]:
+    """Each report's contribution, by report id, in six queries for all of them (none for none)."""
+    if not reports:
+        return {}
+    by_case = {report.case_id: Contribution() for report in reports}
+    report_case = {report.pk: report.case_id for report in reports}
+    case_ids, report_ids = list(by_case), list(report_case)
 
     # Each plan's indicators: the council's it gives a target (PlanIndicator) and its board
     # goals' own (with or without one), as followup.selectors.plan_records takes them.
@@ -206,83 +230,103 @@ def city_followup(*, year: int, period_kind: str, reports: list[FollowUpReport])
         followed.setdefault((case_id, indicator_id), (None, *columns))
 
     outcomes = {
-        (case_id, indicator_id): (value, qualitative, previous)
-        for case_id, indicator_id, value, qualitative, previous in (
+        (report_case[report_id], indicator_id): (value, qualitative, previous)
+        for report_id, indicator_id, value, qualitative, previous in (
             IndicatorOutcome.objects.filter(report_id__in=report_ids).order_by().values_list(
-                "report__case_id", "indicator_id", "value", "qualitative", "previous_value",
+                "report_id", "indicator_id", "value", "qualitative", "previous_value",
             )
         )
     }
-
-    per_goal: dict[int, dict[int, StatusCounts]] = {}
     for (case_id, indicator_id), row in followed.items():
         (board_target, council_goal_id, via_board_goal, kind, value, decimals, unit,
          direction, tolerance) = row
-        goal_id = council_goal_id or via_board_goal
-        outcome = outcomes.get((case_id, indicator_id))
+        value_now, words, previous = outcomes.get((case_id, indicator_id), (None, "", None))
         status = indicator_status(
             target=effective_target(
                 board_target=board_target, council_target=_target(kind, value, decimals, unit),
             ),
             direction=direction, tolerance=tolerance,
-            value=outcome[0] if outcome else None, qualitative=outcome[1] if outcome else "",
-            previous_value=outcome[2] if outcome else None,
+            value=value_now, qualitative=words, previous_value=previous,
         )
-        per_goal.setdefault(goal_id, {}).setdefault(case_id, StatusCounts()).add(status)
+        goal_id = council_goal_id or via_board_goal
+        contribution = by_case[case_id]
+        contribution.statuses.setdefault(goal_id, Counter())[status] += 1
+        contribution.goals.add(goal_id)
 
     # The KF goals the plans work toward: those they take, and those their board goals serve.
-    goal_cases: dict[int, set[int]] = {}
     for case_id, goal_id in PlanCouncilGoal.objects.filter(case_id__in=case_ids).order_by().values_list(
         "case_id", "council_goal_id",
     ):
-        goal_cases.setdefault(goal_id, set()).add(case_id)
-    for goal_id, boards in per_goal.items():
-        goal_cases.setdefault(goal_id, set()).update(boards)
+        by_case[case_id].goals.add(goal_id)
+    for report_id, goal_id, attainment in GoalAssessment.objects.filter(
+        report_id__in=report_ids, council_goal__isnull=False,
+    ).order_by().values_list("report_id", "council_goal_id", "attainment"):
+        by_case[report_case[report_id]].attainments[goal_id] = attainment
 
-    attainments = {
-        (report_id, goal_id): attainment
-        for report_id, goal_id, attainment in GoalAssessment.objects.filter(
-            report_id__in=report_ids, council_goal__isnull=False,
-        ).order_by().values_list("report_id", "council_goal_id", "attainment")
-    }
+    for case_id, costs, revenues in OperatingBudgetRow.objects.filter(
+        frame__case_id__in=case_ids,
+    ).order_by().values_list("frame__case_id").annotate(Sum("costs"), Sum("revenues")):
+        by_case[case_id].budget_net = (costs or ZERO) + (revenues or ZERO)
+    for report_id, *sums in BudgetRowOutcome.objects.filter(report_id__in=report_ids).order_by().values_list(
+        "report_id",
+    ).annotate(Sum("outcome_costs"), Sum("outcome_revenues"), Sum("forecast_costs"), Sum("forecast_revenues")):
+        outcome_costs, outcome_revenues, forecast_costs, forecast_revenues = (value or ZERO for value in sums)
+        contribution = by_case[report_case[report_id]]
+        contribution.outcome_net = outcome_costs + outcome_revenues
+        contribution.forecast_net = forecast_costs + forecast_revenues
+    return {report.pk: by_case[report.case_id] for report in reports}
 
+
+def _final_key(reports: list[FollowUpReport]) -> str:
+    """The cache key of these approved reports' contributions: an approved report never changes
+    (budgetplan.document.followup_lifecycle) and its plan counts a revision for every write, so
+    the same reports at the same plan revisions have the same contributions."""
+    signature = ",".join(
+        f"{report.pk}.{report.version}.{report.case.revision}"
+        for report in sorted(reports, key=lambda report: report.pk)
+    )
+    return "city-followup:" + hashlib.sha256(signature.encode()).hexdigest()
+
+
+def report_contributions(reports: list[FollowUpReport]) -> dict[int, Contribution]:
+    """The contributions of `reports`: the approved ones' from the cache when they were computed
+    before, the rest (and approved ones not yet computed) read now, together."""
+    final = [report for report in reports if report.status == ReportStatus.APPROVED]
+    key = _final_key(final) if final else None
+    known = (cache.get(key) if key else None) or {}
+    fresh = contributions([report for report in reports if report.pk not in known])
+    if key and any(report.pk not in known for report in final):
+        cache.set(key, {report.pk: fresh.get(report.pk) or known[report.pk] for report in final},
+                  timeout=CACHE_SECONDS)
+    return {**known, **fresh}
+
+
+def city_followup(*, year: int, period_kind: str, reports: list[FollowUpReport]) -> CityFollowUp:
+    """The roll-up of `reports` (one period's, those the reader may read, each with case__board
+    selected). The KF goals of the year in one query, and the reports' contributions
+    (report_contributions) in six more when they are not cached, whatever their number and size."""
+    parts = report_contributions(reports)
+    ordered = sorted(reports, key=lambda report: report.case.board.name)
     goals = []
     for goal in CouncilGoal.objects.filter(strategic_goal__year=year).select_related("strategic_goal"):
         roll_up = CouncilGoalRollUp(goal=goal)
-        for case_id in sorted(goal_cases.get(goal.pk, ()),
-                              key=lambda case_id: report_by_case[case_id].case.board.name):
-            report = report_by_case[case_id]
-            statuses = per_goal.get(goal.pk, {}).get(case_id, StatusCounts())
-            attainment = attainments.get((report.pk, goal.pk), "")
+        for report in ordered:
+            part = parts[report.pk]
+            if goal.pk not in part.goals:
+                continue
+            statuses = StatusCounts(Counter(part.statuses.get(goal.pk, ())))
+            attainment = part.attainments.get(goal.pk, "")
             label = Attainment(attainment).label if attainment else "Ej bedömt"
             roll_up.boards.append(BoardUnderGoal(report, statuses, attainment, label))
             roll_up.statuses.counts.update(statuses.counts)
         goals.append(roll_up)
-
-    budgets_by_case = {
-        case_id: (costs or ZERO) + (revenues or ZERO)
-        for case_id, costs, revenues in OperatingBudgetRow.objects.filter(
-            frame__case_id__in=case_ids,
-        ).order_by().values_list("frame__case_id").annotate(Sum("costs"), Sum("revenues"))
-    }
-    outcomes_by_report = {
-        report_id: sums
-        for report_id, *sums in BudgetRowOutcome.objects.filter(report_id__in=report_ids)
-        .order_by().values_list("report_id").annotate(
-            Sum("outcome_costs"), Sum("outcome_revenues"),
-            Sum("forecast_costs"), Sum("forecast_revenues"),
+    budgets = [
+        BoardBudget(
+            report=report, budget_net=parts[report.pk].budget_net,
+            outcome_net=parts[report.pk].outcome_net, forecast_net=parts[report.pk].forecast_net,
         )
-    }
-    budgets = []
-    for report in sorted(reports, key=lambda report: report.case.board.name):
-        outcome_costs, outcome_revenues, forecast_costs, forecast_revenues = (
-            value or ZERO for value in outcomes_by_report.get(report.pk, (None,) * 4)
-        )
-        budgets.append(BoardBudget(
-            report=report, budget_net=budgets_by_case.get(report.case_id, ZERO),
-            outcome_net=outcome_costs + outcome_revenues,
-            forecast_net=forecast_costs + forecast_revenues,
-        ))
+        for report in ordered
+    ]
     return CityFollowUp(
         year=year, period_kind=period_kind, reports=reports, goals=goals, budgets=budgets,
     )
