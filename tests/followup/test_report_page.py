@@ -14,7 +14,8 @@ from pypdf import PdfReader
 from budgetplan.cases.models import Case
 from budgetplan.document.followup_report import followup_report_document
 from budgetplan.kernel.formatting import format_decimal
-from followup.models import BudgetRowOutcome, IndicatorOutcome, PeriodKind
+from followup.models import BudgetRowOutcome, FollowUpReport, IndicatorOutcome, PeriodKind
+from followup.selectors import followup_document
 from tests.budgetplan.plan_builder import build_plan
 from tests.budgetplan.roles import client_for, user_with
 from tests.followup.report_helpers import filled_report
@@ -203,3 +204,25 @@ def test_export_followup_writes_the_report_and_names_what_is_missing(reference_c
         call_command("export_followup", "112-2321/2011", "--period", "Helår", "--output", str(output))
     with pytest.raises(CommandError, match="Inget ärende har diarienummer 1-1/2011"):
         call_command("export_followup", "1-1/2011", "--period", "T1", "--output", str(output))
+
+
+def test_the_demonstration_fixture_reads_as_a_report_that_says_it_is_invented(reference_case):
+    call_command("loaddata", "reference_2012_followup", verbosity=0)
+    reader = user_with("reader", reference_case.board)
+
+    html = client_for(reader).get(url(reference_case)).content.decode()
+
+    assert "Påhittade uppgifter." in html
+    assert "De är inte Stockholms stads utfall och får inte citeras." in html
+    assert "Tertialrapport 1 2012" in html
+    # Every indicator of the reference plan, each with a status mark.
+    table_rows = sum(
+        table.split("</tbody>")[0].count("<tr>")
+        for table in html.split('class="data-table indicator-table followup-indicators"')[1:]
+    )
+    report = FollowUpReport.objects.get(case=reference_case, period__kind="T1")
+    indicators = len(followup_document(report=report).indicators)
+    assert table_rows == indicators == 40  # 31 of the council's and 9 of the board's own
+    assert html.count('<td class="status"><span class="status-mark') >= indicators
+    city = client_for(reader).get(reverse("cases:city_followup", args=[2012, "t1"])).content.decode()
+    assert reference_case.board.name in city
