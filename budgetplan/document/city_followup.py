@@ -13,7 +13,6 @@ and kept in the cache, keyed by the approved reports and their plans' revisions;
 open or submitted is read every time.
 """
 import hashlib
-from collections import Counter
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -42,34 +41,51 @@ STATUS_ORDER = (
 )
 
 
-@dataclass
-class StatusCounts:
-    """How many indicators have each status."""
+STATUS_INDEX = {status: index for index, status in enumerate(STATUS_ORDER)}
 
-    counts: Counter = field(default_factory=Counter)
+
+class StatusCounts:
+    """How many indicators have each status: four counts in STATUS_ORDER."""
+
+    __slots__ = ("values",)
+
+    def __init__(self, values=None):
+        self.values = list(values) if values is not None else [0, 0, 0, 0]
 
     def add(self, status: str) -> None:
-        self.counts[status] += 1
+        self.values[STATUS_INDEX[status]] += 1
+
+    def update(self, other: "StatusCounts") -> None:
+        mine, theirs = self.values, other.values
+        mine[0] += theirs[0]
+        mine[1] += theirs[1]
+        mine[2] += theirs[2]
+        mine[3] += theirs[3]
+
+    @property
+    def counts(self) -> dict[str, int]:
+        """The statuses that occur, with their counts."""
+        return {status: count for status, count in zip(STATUS_ORDER, self.values) if count}
 
     @property
     def total(self) -> int:
-        return sum(self.counts.values())
+        return sum(self.values)
 
     @property
     def met(self) -> int:
-        return self.counts[IndicatorStatus.MET]
+        return self.values[0]
 
     @property
     def partly_met(self) -> int:
-        return self.counts[IndicatorStatus.PARTLY_MET]
+        return self.values[1]
 
     @property
     def not_met(self) -> int:
-        return self.counts[IndicatorStatus.NOT_MET]
+        return self.values[2]
 
     @property
     def not_measurable(self) -> int:
-        return self.counts[IndicatorStatus.NOT_MEASURABLE]
+        return self.values[3]
 
     @property
     def met_percent(self) -> int:
@@ -85,14 +101,11 @@ class BoardUnderGoal:
     statuses: StatusCounts
     attainment: str = ""
     attainment_label: str = ""
+    all_met: bool = False  # it follows indicators under the goal, and meets every target
 
     @property
     def board_name(self) -> str:
         return self.report.case.board.name
-
-    @property
-    def all_met(self) -> bool:
-        return self.statuses.total > 0 and self.statuses.met == self.statuses.total
 
 
 @dataclass
@@ -109,14 +122,7 @@ class CouncilGoalRollUp:
     def anchor(self) -> str:
         return f"kf-mal-{self.code.replace('.', '-')}"
 
-    @property
-    def boards_all_met(self) -> int:
-        """How many boards meet the target of every indicator they follow under this goal."""
-        return sum(1 for board in self.boards if board.all_met)
-
-    @property
-    def boards_with_indicators(self) -> int:
-        return sum(1 for board in self.boards if board.statuses.total)
+    boards_all_met: int = 0  # boards that meet the target of every indicator they follow here
 
 
 @dataclass
@@ -170,7 +176,7 @@ class CityFollowUp:
     def statuses(self) -> StatusCounts:
         total = StatusCounts()
         for goal in self.goals:
-            total.counts.update(goal.statuses.counts)
+            total.update(goal.statuses)
         return total
 
     def goal(self, council_goal_id: int) -> CouncilGoalRollUp | None:
@@ -193,7 +199,7 @@ class Contribution:
     """What one board's report adds to the city's roll-up: its indicators' statuses per KF goal,
     the KF goals its plan works toward, its own assessments of them, and its budget sums."""
 
-    statuses: dict[int, Counter] = field(default_factory=dict)  # KF goal id -> status counts
+    statuses: dict[int, list[int]] = field(default_factory=dict)  # KF goal id -> counts in STATUS_ORDER
     goals: set[int] = field(default_factory=set)
     attainments: dict[int, str] = field(default_factory=dict)
     budget_net: Decimal = ZERO
@@ -250,7 +256,7 @@ def contributions(reports: list[FollowUpReport]) -> dict[int, Contribution]:
         )
         goal_id = council_goal_id or via_board_goal
         contribution = by_case[case_id]
-        contribution.statuses.setdefault(goal_id, Counter())[status] += 1
+        contribution.statuses.setdefault(goal_id, [0, 0, 0, 0])[STATUS_INDEX[status]] += 1
         contribution.goals.add(goal_id)
 
     # The KF goals the plans work toward: those they take, and those their board goals serve.
@@ -307,25 +313,28 @@ def city_followup(*, year: int, period_kind: str, reports: list[FollowUpReport])
     (report_contributions) in six more when they are not cached, whatever their number and size."""
     parts = report_contributions(reports)
     ordered = sorted(reports, key=lambda report: report.case.board.name)
+    with_parts = [(report, parts[report.pk]) for report in ordered]
+    labels = {value: label for value, label in Attainment.choices}
     goals = []
     for goal in CouncilGoal.objects.filter(strategic_goal__year=year).select_related("strategic_goal"):
+        goal_id = goal.pk
         roll_up = CouncilGoalRollUp(goal=goal)
-        for report in ordered:
-            part = parts[report.pk]
-            if goal.pk not in part.goals:
+        for report, part in with_parts:
+            if goal_id not in part.goals:
                 continue
-            statuses = StatusCounts(Counter(part.statuses.get(goal.pk, ())))
-            attainment = part.attainments.get(goal.pk, "")
-            label = Attainment(attainment).label if attainment else "Ej bedömt"
-            roll_up.boards.append(BoardUnderGoal(report, statuses, attainment, label))
-            roll_up.statuses.counts.update(statuses.counts)
+            statuses = StatusCounts(part.statuses.get(goal_id))
+            attainment = part.attainments.get(goal_id, "")
+            all_met = statuses.total > 0 and statuses.met == statuses.total
+            roll_up.boards.append(BoardUnderGoal(
+                report, statuses, attainment, labels.get(attainment, "Ej bedömt"), all_met,
+            ))
+            roll_up.statuses.update(statuses)
+            roll_up.boards_all_met += all_met
         goals.append(roll_up)
     budgets = [
-        BoardBudget(
-            report=report, budget_net=parts[report.pk].budget_net,
-            outcome_net=parts[report.pk].outcome_net, forecast_net=parts[report.pk].forecast_net,
-        )
-        for report in ordered
+        BoardBudget(report=report, budget_net=part.budget_net, outcome_net=part.outcome_net,
+                    forecast_net=part.forecast_net)
+        for report, part in with_parts
     ]
     return CityFollowUp(
         year=year, period_kind=period_kind, reports=reports, goals=goals, budgets=budgets,
