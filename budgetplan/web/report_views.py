@@ -11,6 +11,7 @@ from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.template.loader import render_to_string
+from django.urls import reverse
 
 from budgetplan.access import followup as followup_access
 from budgetplan.document import city_followup as city
@@ -64,12 +65,34 @@ def report_page(request, pk: int, period: str):
             return _public(request, *cached)
     report = _readable_report(request, pk, period)
     document = followup_report.followup_report_document(report=report)
-    html = followup_report.render_report_page(document, request=request)
+    html = followup_report.render_report_page(
+        document, request=request, context={"actions": _report_actions(request.user, report)},
+    )
     if public_read and report.status == ReportStatus.APPROVED:
         entry = (html, http_cache.content_etag(html), report.approved_at)
         cache.set(_page_key("page", pk, period), entry, timeout=None)
         return _public(request, *entry)
     return http_cache.private(HttpResponse(html))
+
+
+def _may_download(user, report: FollowUpReport) -> bool:
+    """The PDF: anyone who reads an approved report; before the approval the board's clerk."""
+    return report.status == ReportStatus.APPROVED or followup_access.can_approve(user, report.case)
+
+
+def _report_actions(user, report: FollowUpReport) -> dict:
+    """What the reader may do from the report: download it, and (the board's staff, while it
+    is not approved) open its entry form."""
+    slug = followup_report.PERIOD_SLUGS[PeriodKind(report.period.kind)]
+    may_enter = report.status != ReportStatus.APPROVED and (
+        followup_access.can_enter(user, report.case) or followup_access.can_approve(user, report.case)
+    )
+    return {
+        "pdf_url": reverse("cases:followup_report_pdf", args=[report.case_id, slug])
+        if _may_download(user, report) else None,
+        "entry_url": reverse("cases:followup_entry", args=[report.case_id, report.period.kind])
+        if may_enter else None,
+    }
 
 
 def _public(request, html: str, etag: str, last_modified) -> HttpResponse:
@@ -82,9 +105,8 @@ def _public(request, html: str, etag: str, last_modified) -> HttpResponse:
 def report_pdf(request, pk: int, period: str):
     report = _readable_report(request, pk, period)
     approved = report.status == ReportStatus.APPROVED
-    # Before the approval the PDF is the clerk's, as a draft case's is (the board's clerk, who
-    # approves the report).
-    if not approved and not followup_access.can_approve(request.user, report.case):
+    # Before the approval the PDF is the clerk's, as a draft case's is.
+    if not _may_download(request.user, report):
         raise PermissionDenied(CLERKS_EXPORT_OPEN_REPORTS)
     key = _page_key("pdf", report.pk, report.version)
     rendered = cache.get(key)

@@ -128,6 +128,12 @@ def test_the_pdf_is_the_clerks_before_approval_and_everyones_after(reference_cas
     clerk = user_with("clerk", reference_case.board)
 
     assert client_for(reader).get(url(reference_case, pdf=True)).status_code == 403
+    # The page offers the download only to whom it is allowed, and the entry form to its staff.
+    assert "Ladda ner PDF" not in client_for(reader).get(url(reference_case)).content.decode()
+    clerk_page = client_for(clerk).get(url(reference_case)).content.decode()
+    assert f'href="{url(reference_case, pdf=True)}" download>Ladda ner PDF' in clerk_page
+    entry = reverse("cases:followup_entry", args=[reference_case.pk, "T1"])
+    assert f'href="{entry}">Föra in eller ändra uppföljningen' in clerk_page
     assert client_for(None).get(url(reference_case, pdf=True)).status_code == 404
 
     response = client_for(clerk).get(url(reference_case, pdf=True))
