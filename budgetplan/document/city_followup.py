@@ -122,6 +122,7 @@ class CouncilGoalRollUp:
     def anchor(self) -> str:
         return f"kf-mal-{self.code.replace('.', '-')}"
 
+    board_count: int = 0  # boards that work toward the goal
     boards_all_met: int = 0  # boards that meet the target of every indicator they follow here
 
 
@@ -307,35 +308,51 @@ def report_contributions(reports: list[FollowUpReport]) -> dict[int, Contributio
     return {**known, **fresh}
 
 
-def city_followup(*, year: int, period_kind: str, reports: list[FollowUpReport]) -> CityFollowUp:
+def city_followup(
+    *, year: int, period_kind: str, reports: list[FollowUpReport], boards_of: int | None = None,
+) -> CityFollowUp:
     """The roll-up of `reports` (one period's, those the reader may read, each with case__board
     selected). The KF goals of the year in one query, and the reports' contributions
-    (report_contributions) in six more when they are not cached, whatever their number and size."""
+    (report_contributions) in six more when they are not cached, whatever their number and size.
+
+    Every goal gets its counts; the list of boards under a goal (for its drill-down) is made for
+    the goal `boards_of` only, or for every goal when it is None."""
     parts = report_contributions(reports)
     ordered = sorted(reports, key=lambda report: report.case.board.name)
     with_parts = [(report, parts[report.pk]) for report in ordered]
     labels = {value: label for value, label in Attainment.choices}
-    goals = []
-    for goal in CouncilGoal.objects.filter(strategic_goal__year=year).select_related("strategic_goal"):
-        goal_id = goal.pk
-        roll_up = CouncilGoalRollUp(goal=goal)
-        for report, part in with_parts:
-            if goal_id not in part.goals:
+    goals = {
+        goal.pk: CouncilGoalRollUp(goal=goal)
+        for goal in CouncilGoal.objects.filter(strategic_goal__year=year).select_related("strategic_goal")
+    }
+    no_indicators = (0, 0, 0, 0)
+    for report, part in with_parts:
+        for goal_id in part.goals:
+            roll_up = goals.get(goal_id)
+            if roll_up is None:  # a goal of another year: not this page's
                 continue
-            statuses = StatusCounts(part.statuses.get(goal_id))
-            attainment = part.attainments.get(goal_id, "")
-            all_met = statuses.total > 0 and statuses.met == statuses.total
-            roll_up.boards.append(BoardUnderGoal(
-                report, statuses, attainment, labels.get(attainment, "Ej bedömt"), all_met,
-            ))
-            roll_up.statuses.update(statuses)
+            values = part.statuses.get(goal_id, no_indicators)
+            total = values[0] + values[1] + values[2] + values[3]
+            all_met = total > 0 and values[0] == total
+            mine = roll_up.statuses.values
+            mine[0] += values[0]
+            mine[1] += values[1]
+            mine[2] += values[2]
+            mine[3] += values[3]
+            roll_up.board_count += 1
             roll_up.boards_all_met += all_met
-        goals.append(roll_up)
+            if boards_of is None or boards_of == goal_id:
+                attainment = part.attainments.get(goal_id, "")
+                roll_up.boards.append(BoardUnderGoal(
+                    report, StatusCounts(values), attainment, labels.get(attainment, "Ej bedömt"),
+                    all_met,
+                ))
     budgets = [
         BoardBudget(report=report, budget_net=part.budget_net, outcome_net=part.outcome_net,
                     forecast_net=part.forecast_net)
         for report, part in with_parts
     ]
     return CityFollowUp(
-        year=year, period_kind=period_kind, reports=reports, goals=goals, budgets=budgets,
+        year=year, period_kind=period_kind, reports=reports, goals=list(goals.values()),
+        budgets=budgets,
     )

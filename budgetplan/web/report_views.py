@@ -135,7 +135,7 @@ def report_pdf(request, pk: int, period: str):
     return http_cache.private(response)
 
 
-def _city(request, year: int, period: str) -> city.CityFollowUp:
+def _city(request, year: int, period: str, boards_of: int | None = None) -> city.CityFollowUp:
     kind = _period(period)
     # Every board's report of the period, one query; kept are those this reader may read: the
     # approved ones of plans they may read, and every report of their own boards.
@@ -143,7 +143,7 @@ def _city(request, year: int, period: str) -> city.CityFollowUp:
         report for report in period_reports(year=year, period_kind=kind)
         if followup_access.can_view_report(request.user, report)
     ]
-    return city.city_followup(year=year, period_kind=kind, reports=reports)
+    return city.city_followup(year=year, period_kind=kind, reports=reports, boards_of=boards_of)
 
 
 def _city_response(request, template: str, context: dict, roll_up: city.CityFollowUp):
@@ -160,13 +160,14 @@ def _city_response(request, template: str, context: dict, roll_up: city.CityFoll
 
 
 def city_page(request, year: int, period: str):
-    roll_up = _city(request, year, period)
+    # The counts of every goal; no goal's list of boards (that is its drill-down's).
+    roll_up = _city(request, year, period, boards_of=0)
     context = {"city": roll_up, "period_slug": period.lower(), **_period_names(roll_up)}
     return _city_response(request, "followup/city.html", context, roll_up)
 
 
 def city_goal(request, year: int, period: str, goal_id: int):
-    roll_up = _city(request, year, period)
+    roll_up = _city(request, year, period, boards_of=goal_id)
     goal = roll_up.goal(goal_id)
     if goal is None:
         raise Http404("Målet finns inte.")
