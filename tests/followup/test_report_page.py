@@ -232,3 +232,21 @@ def test_the_demonstration_fixture_reads_as_a_report_that_says_it_is_invented(re
     assert html.count('<td class="status"><span class="status-mark') >= indicators
     city = client_for(reader).get(reverse("cases:city_followup", args=[2012, "t1"])).content.decode()
     assert reference_case.board.name in city
+
+
+def test_what_the_board_wrote_is_shown_as_text_never_as_markup(reference_case):
+    from followup.models import GoalAssessment
+    from goals.models import Indicator
+
+    report = filled_report(reference_case)
+    evil = '<script>alert("x")</script><img src=x onerror=alert(1)>'
+    IndicatorOutcome.objects.filter(report=report).update(comment=evil)
+    GoalAssessment.objects.filter(report=report).update(analysis=evil)
+    # An indicator's name goes into its chart's <title> and <desc> as well.
+    Indicator.objects.filter(name="Företagens nöjdhet med effektiviteten").update(name=f"Nöjdhet {evil}")
+
+    html = client_for(user_with("reader", reference_case.board)).get(url(reference_case)).content.decode()
+
+    assert "<script>alert" not in html and "<img src=x" not in html
+    assert "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;" in html
+    assert '<title id="diagram-indikator-' in html and "Nöjdhet &lt;script&gt;" in html
