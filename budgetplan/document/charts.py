@@ -273,7 +273,7 @@ def budget_chart(*, chart_id: str, title: str, rows: list[BudgetFigure]) -> Budg
             deviation_text=_signed(deviation) if deviation is not None else "–",
             is_total=row.is_total,
             budget_y=y, forecast_y=y + BAR_HEIGHT + 2, text_y=y + BAR_HEIGHT + 4,
-            value_x=plot_right + 6,
+            value_x=round(max(budget_x + budget_width, forecast_x + forecast_width) + 6, 1),
         ))
     description = "Netto i mnkr, budget mot prognos: " + "; ".join(
         f"{bar.label}: budget {bar.budget_text}, prognos {bar.forecast_text}, "

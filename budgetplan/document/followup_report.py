@@ -183,10 +183,8 @@ def _budget_chart(document: FollowUpDocument) -> BudgetChart | None:
     lines = document.budget_lines
     if not lines:
         return None
-    totals = document.budget_totals
-    rows = [
-        BudgetFigure(line.department, line.budget_net, line.forecast_net) for line in lines
-    ] + [BudgetFigure("Summa", totals.budget_net, totals.forecast_net, is_total=True)]
+    # The rows only: beside their sum every row's bar would be a sliver (the sum is in the table).
+    rows = [BudgetFigure(line.department, line.budget_net, line.forecast_net) for line in lines]
     return budget_chart(
         chart_id="diagram-budget",
         title=f"Driftbudget {document.period.year}: budget mot prognos, netto (mnkr)",
