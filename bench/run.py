@@ -22,6 +22,10 @@ default) and measures:
   subprocess with its own database.
 - wait: the wait from a change until its PDF can be downloaded, a real worker rendering it in
   the background (bench/queue_wait.py): median seconds, and the render's and the queue's share.
+- followup: the city-wide follow-up page of T1 (budgetplan.web.report_views.city_page) over the
+  synthetic city's approved reports (generate_city fills T1, T2 and Helår for every plan), read
+  warm by a logged-in administrator, who reads every board's report: median milliseconds and
+  queries; and the board report's PDF of the ten-fold plan's Helår (seconds, pages).
 - load: the reference case, decided through its life (budgetplan.document.lifecycle) so the public reads
   it, served by gunicorn (two workers, 127.0.0.1, a free port) under wrk (-t2 -c16 -d10s);
   requests per second, p95 and errors. wrk is Debian's package: installed with apt-get when
@@ -61,7 +65,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-PARTS = ("html", "pdf", "import", "wait", "load")
+PARTS = ("html", "pdf", "import", "wait", "load", "followup")
 BENCH_DATABASE = "budgetplan_bench"
 POSTGRES = {"host": "127.0.0.1", "port": 5432, "user": "postgres"}
 QUIET_LOAD = 0.7  # one-minute load average below which the machine counts as quiet
@@ -81,6 +85,9 @@ TARGETS = {
     "rps": (">=", 300),
     "p95_ms": ("<", 50),
     "errors": ("==", 0),
+    "followup_city_ms_median": ("<=", 300),
+    "followup_city_queries": ("<=", 25),
+    "followup_city_queries_uncached": ("<=", 25),
 }
 
 results: dict = {}
@@ -162,7 +169,7 @@ def describe_database(connection) -> str:
     return connection.vendor
 
 
-def prepare_data(args, need_large: bool) -> dict:
+def prepare_data(args, need_large: bool, followup: bool = False) -> dict:
     from django.core.management import call_command
 
     from bench.city import generate_city
@@ -176,7 +183,7 @@ def prepare_data(args, need_large: bool) -> dict:
     cases = {"reference": reference.pk, "reader": reader().pk}
     if need_large:
         city = generate_city(boards=args.boards, years=args.years, scale=args.scale, seed=args.seed,
-                             first_year=2013)
+                             first_year=2013, followup=followup)
         cases["large"] = city.cases[0].pk
         rows = sum(city.counts.values())
         print(f"Generated {len(city.cases)} cases at scale {args.scale} ({rows} rows) in "
@@ -395,6 +402,68 @@ def chromium_beside(case_id: int, suffix: str) -> None:
     ours_cpu = results.get(f"pdf_cpu_s{suffix}")
     if ours_cpu and cpu:
         report(f"pdf_to_chromium_cpu_ratio{suffix}", round(ours_cpu / cpu, 2), "× (CPU)")
+
+
+# --- followup ---------------------------------------------------------------------------------
+
+def bench_followup(cases: dict, args, profile_dir) -> None:
+    """The city-wide follow-up page at the synthetic city, and a large board report's PDF."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from budgetplan.document.followup_report import followup_report_document, render_report_pdf
+    from followup.models import FollowUpReport
+
+    print(f"\nfollowup: the city-wide follow-up page (T1 2013, {args.boards} boards at scale "
+          f"{args.scale}), warm, median of {args.runs}, read by a logged-in administrator")
+    client = logged_in_client(cases["reader"])
+    url = "/uppfoljning/2013/t1/"
+    for _ in range(3):
+        response = client.get(url)
+        assert response.status_code == 200, (url, response.status_code)
+    with CaptureQueriesContext(connection) as queries:
+        client.get(url)
+    query_count = len(queries)
+    timings, cpu = [], []
+    for _ in range(args.runs):
+        started, started_cpu = time.perf_counter(), time.process_time()
+        response = client.get(url)
+        timings.append((time.perf_counter() - started) * 1000)
+        cpu.append((time.process_time() - started_cpu) * 1000)
+    boards = response.content.decode().count('#ekonomi">')
+    report("followup_city_ms_median", round(statistics.median(timings), 1),
+           "ms (the approved reports' parts from the cache)")
+    report("followup_city_cpu_ms_median", round(statistics.median(cpu), 1), "ms (this process)")
+    report("followup_city_queries", query_count)
+    report("followup_city_boards", boards, "boards on the page")
+    report("followup_city_kb", round(len(response.content) / 1024), "kB")
+    # Cold: every report's part read and computed, as after a restart or a new approval.
+    from django.core.cache import cache
+    cold, cold_cpu = [], []
+    for _ in range(max(3, args.runs // 3)):
+        cache.clear()
+        started, started_cpu = time.perf_counter(), time.process_time()
+        with CaptureQueriesContext(connection) as queries:
+            client.get(url)
+        cold.append((time.perf_counter() - started) * 1000)
+        cold_cpu.append((time.process_time() - started_cpu) * 1000)
+    report("followup_city_ms_median_uncached", round(statistics.median(cold), 1), "ms (nothing cached)")
+    report("followup_city_cpu_ms_median_uncached", round(statistics.median(cold_cpu), 1), "ms (this process)")
+    report("followup_city_queries_uncached", len(queries))
+    if profile_dir:
+        profile(lambda: client.get(url), profile_dir / "followup_city.prof")
+
+    report_row = FollowUpReport.objects.select_related("case__board", "period").get(
+        case_id=cases["large"], period__kind="Helår",
+    )
+    with PeakMemory() as memory:
+        started, started_cpu = time.perf_counter(), time.process_time()
+        pdf = render_report_pdf(followup_report_document(report=report_row))
+        seconds, cpu_seconds = time.perf_counter() - started, time.process_time() - started_cpu
+    report("followup_pdf_s_large", round(seconds, 2), "s (the ten-fold plan's Helår report)")
+    report("followup_pdf_cpu_s_large", round(cpu_seconds, 2), "s of CPU")
+    report("followup_pdf_pages_large", page_count(pdf), "pages")
+    report("followup_pdf_peak_rss_mb_large", round(memory.peak), "MB (whole process)")
 
 
 # Where a render's time goes: WeasyPrint's phases and ours, by cumulative time under cProfile.
@@ -716,15 +785,17 @@ def main() -> None:
         # resident memory (Linux's ru_maxrss), which the city and the PDFs would inflate.
         if "import" in parts:
             run_part("import", bench_import, args)
-        if {"html", "pdf", "wait", "load"} & set(parts):
-            cases = prepare_data(args, need_large=bool({"html", "pdf", "wait"} & set(parts)))
+        if {"html", "pdf", "wait", "load", "followup"} & set(parts):
+            cases = prepare_data(args, need_large=bool({"html", "pdf", "wait", "followup"} & set(parts)),
+                                 followup="followup" in parts)
             benches = {
                 "html": lambda: bench_html(cases, args, args.profile),
                 "pdf": lambda: bench_pdf(cases, args.profile),
                 "wait": lambda: bench_wait(cases, args, report, note),
                 "load": lambda: bench_load(cases, args),
+                "followup": lambda: bench_followup(cases, args, args.profile),
             }
-            for part in ("html", "pdf", "wait", "load"):  # load last: it decides the reference case
+            for part in ("html", "pdf", "wait", "followup", "load"):  # load last: it decides the reference case
                 if part in parts:
                     run_part(part, benches[part], args)
         connections.close_all()

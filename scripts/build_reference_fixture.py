@@ -1885,6 +1885,31 @@ TURNOVER_TOTAL = "502.0"  # the sum row as typed, checked against the rows
 # ============================================================================================
 
 PERIODICITY = {"År": "year", "Tertial": "tertial"}
+
+# For the follow-up (followup.status): the indicators where a lower outcome is better, and how far
+# from its target an outcome still counts as "delvis uppfyllt", in the target's unit. The document
+# states neither; these are the plain reading of each measure (a cost share, sick leave and
+# energy use should go down), chosen for the demonstration.
+LOWER_IS_BETTER = {
+    "Elanvändning per kvadratmeter",
+    "Sjukfrånvaro (alla nämnder/bolag)",
+    "Stadens kapitalkostnader per nettodriftskostnader",
+    "Stadens nettodriftskostnader per skatteintäkter",
+}
+TOLERANCES = {
+    "Företagens nöjdhet med effektiviteten": "3",
+    "Företagens nöjdhet med information från staden": "3",
+    "Andel upphandlad verksamhet i konkurrens (alla nämnder)": "5",
+    "Elanvändning per kvadratmeter": "4",
+    "Sjukfrånvaro (alla nämnder/bolag)": "0.5",
+    "Kommunkoncernens soliditet inkl. pensionsåtaganden": "2",
+    "Nämndens budgetföljsamhet efter resultatöverföringar (alla nämnder)": "2",
+    "Nämndens budgetföljsamhet före resultatöverföringar (alla nämnder)": "2",
+    "Nämndens prognossäkerhet T2 (alla nämnder)": "1",
+    "Stadens kapitalkostnader per nettodriftskostnader": "1",
+    "Stadens nettodriftskostnader per skatteintäkter": "1",
+    "Stadens soliditet inkl. pensionsåtaganden": "2",
+}
 NUMBER_TARGET = re.compile(r"(?P<pm>\+/- )?(?P<int>\d+)(?:,(?P<frac>\d+))?(?: (?P<unit>%|st|kWh|mnkr))?")
 
 
@@ -2023,6 +2048,8 @@ def build():
                         council_target_decimals=council["decimals"],
                         council_target_unit=council["unit"],
                         periodicity=PERIODICITY[periodicity],
+                        direction="lower" if name in LOWER_IS_BETTER else "higher",
+                        tolerance=Decimal(TOLERANCES.get(name, "0")),
                     )
                     own = target(board_target, year)
                     save(

@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "goals",
     "finance",
     "reservations",
+    "followup",
     "budgetplan.document",
     "budgetplan.web",
 ]

@@ -1,7 +1,7 @@
 """URLs of the case pages."""
 from django.urls import path
 
-from . import views, workbook_views
+from . import followup_views, report_views, views, workbook_views
 
 app_name = "cases"
 
@@ -18,4 +18,14 @@ urlpatterns = [
     path("arenden/<int:pk>/ny-version/", views.case_new_version, name="new_version"),
     path("arenden/<int:pk>/arbetsbok.xlsx", workbook_views.case_workbook, name="workbook"),
     path("arenden/arbetsbok/las-in/", workbook_views.workbook_import, name="workbook_import"),
+    # The follow-up reports (budgetplan.web.report_views); the period is t1, t2 or helar.
+    path("arenden/<int:pk>/uppfoljning/<str:period>/rapport/", report_views.report_page, name="followup_report"),
+    path("arenden/<int:pk>/uppfoljning/<str:period>/rapport/pdf/", report_views.report_pdf, name="followup_report_pdf"),
+    path("uppfoljning/<int:year>/<str:period>/", report_views.city_page, name="city_followup"),
+    path("uppfoljning/<int:year>/<str:period>/mal/<int:goal_id>/", report_views.city_goal, name="city_followup_goal"),
+    path("arenden/<int:pk>/uppfoljning/<str:period>/", followup_views.followup_entry, name="followup_entry"),
+    path(
+        "arenden/<int:pk>/uppfoljning/<str:period>/status/", followup_views.followup_transition,
+        name="followup_transition",
+    ),
 ]

@@ -23,6 +23,7 @@ from budgetplan.document.exports import render_case_page
 from budgetplan.kernel.files import content_type_for
 
 from . import http_cache
+from .followup_views import followup_links
 
 
 def _readable_case(request, pk: int) -> Case:
@@ -69,6 +70,8 @@ def case_actions(user, case: Case) -> dict:
         "next_status": next_status if may_transition and not (pdf and pdf.deciding) else None,
         "may_retry_pdf": bool(pdf and pdf.state == "failed" and may_transition),
         "may_start_new_version": permissions.can_start_new_version(user, case),
+        # The follow-up forms (T1, T2, Helår) for the board's staff and clerks.
+        "followup_links": followup_links(user, case),
     }
 
 
