@@ -299,3 +299,15 @@ def test_saving_costs_the_same_queries_whatever_the_number_of_rows(size, django_
 # the page's reads (18), and per kind of row changed (three here) the guards, the version claim,
 # the update and the history, in savepoints
 QUERIES_PER_SAVE = 49
+
+
+def test_a_budget_row_added_to_a_plan_in_the_making_gets_its_row_on_the_next_save(plan):
+    from tests import factories
+
+    case, report = plan
+    client = client_for(user_with("editor", case.board))
+    factories.OperatingBudgetRowFactory(frame=case.financial_frame, department="Ny avdelning")
+    assert "Ingen rad i uppföljningen." in client.get(entry_url(case)).content.decode()
+    client.post(entry_url(case), posted_form(report))
+    assert BudgetRowOutcome.objects.filter(report=report, budget_row__department="Ny avdelning").exists()
+    assert "Ingen rad i uppföljningen." not in client.get(entry_url(case)).content.decode()
