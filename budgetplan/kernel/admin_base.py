@@ -22,13 +22,17 @@ from django.contrib.admin.widgets import AdminTextareaWidget, RelatedFieldWidget
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import models, transaction
 from django.forms.models import BaseInlineFormSet, InlineForeignKeyField, construct_instance
+from django.forms.utils import pretty_name
 from django.http import HttpResponseRedirect
+from django.utils.text import capfirst
 
 from .history import conflict_message, is_versioned
 from .services import record_delete, record_save
 
 # The hidden form field with the version the record was read at (the model field is not editable).
 VERSION_FIELD = "record_version"
+# An inline table with more rows than this starts folded on the page.
+FOLD_AFTER_ROWS = 8
 
 
 class SwedishDecimalField(forms.DecimalField):
@@ -150,7 +154,30 @@ class ServiceModelForm(forms.ModelForm):
 
 
 class ServiceInlineFormSet(BaseInlineFormSet):
-    """Duplicates among the rows of one submission are reported with the constraint's own words."""
+    """Duplicates among the rows of one submission are reported with the constraint's own words.
+
+    Every field of a row is named for a screen reader by its column and its row ("Startdatum,
+    nämndens aktivitet 3 under nämndmål 2 under mål 1.1"): a table's cells have no label of their
+    own, and the column's heading alone does not say which row a field is in.
+    """
+
+    # Set per page by ServiceInlineMixin.get_formset: what a row is called ("{n}" its number) and
+    # what the rows stand under ("under mål 1.1"; empty when the page says it well enough).
+    row_label = "rad {n}"
+    parent_label = ""
+
+    def add_fields(self, form, index):
+        super().add_fields(form, index)
+        # The empty row that the admin's script copies for "Lägg till" is numbered by it
+        # (static/js/admin-a11y.js replaces __prefix__ as Django does in ids and names).
+        row = self.row_label.format(n="__prefix__" if index is None else index + 1)
+        if self.parent_label:
+            row = f"{row} {self.parent_label}"
+        for name, field in form.fields.items():
+            if field.widget.is_hidden:
+                continue
+            column = field.label if field.label is not None else pretty_name(name)
+            field.widget.attrs["aria-label"] = f"{capfirst(column)}, {row}"
 
     def get_unique_error_message(self, unique_check):
         for constraint in self.model._meta.total_unique_constraints:
@@ -201,6 +228,16 @@ class ServiceAdminMixin:
             classes = field.widget.attrs.get("class", "")
             field.widget.attrs["class"] = f"{classes} long-title".strip()
         return field
+
+    def get_inline_formsets(self, request, formsets, inline_instances, obj=None):
+        # A long table is folded away (a <details> the admin's templates draw for "collapse"),
+        # so the keyboard reaches the next part of the page without passing each of its fields.
+        # A table with an error stays open: Django does not fold it.
+        for formset, inline in zip(formsets, inline_instances):
+            classes = tuple(inline.classes or ())
+            if formset.initial_form_count() > FOLD_AFTER_ROWS and "collapse" not in classes:
+                inline.classes = (*classes, "collapse")
+        return super().get_inline_formsets(request, formsets, inline_instances, obj)
 
     def save_model(self, request, obj, form, change):
         if change and not form.has_changed():
@@ -258,6 +295,21 @@ class ServiceInlineMixin:
         if field is not None and type(field.widget) is forms.Select:
             field.choices = list(field.choices)
         return field
+
+    # What one row is called in its fields' accessible names; "{n}" is the row's number.
+    row_label: str | None = None
+
+    def get_formset(self, request, obj=None, **kwargs):
+        formset = super().get_formset(request, obj, **kwargs)
+        formset.row_label = self.row_label or f"{self.verbose_name} {{n}}"
+        formset.parent_label = self.rows_parent_label(obj) if obj is not None else ""
+        return formset
+
+    def rows_parent_label(self, obj) -> str:
+        """What the rows stand under, as the parent's admin words it ("under mål 1.1")."""
+        parent_admin = self.admin_site._registry.get(type(obj))
+        label = getattr(parent_admin, "rows_label", None)
+        return label(obj) if label else ""
 
 
 class TabularInlineMixin:

@@ -19,6 +19,7 @@ from .base import ServiceAdmin, ServiceStackedInline, ServiceTabularInline
 
 class OperatingBudgetRowInline(ServiceTabularInline):
     model = OperatingBudgetRow
+    row_label = "rad {n} i driftbudgeten"
     fields = ("order", "department", "costs", "revenues", "net_display")
     readonly_fields = ("net_display",)
 
