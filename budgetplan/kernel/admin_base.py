@@ -31,6 +31,8 @@ from .services import record_delete, record_save
 
 # The hidden form field with the version the record was read at (the model field is not editable).
 VERSION_FIELD = "record_version"
+# The id of the region with the messages of what a post did.
+MESSAGES_ANCHOR = "meddelanden"
 # An inline table with more rows than this starts folded on the page.
 FOLD_AFTER_ROWS = 8
 
@@ -275,10 +277,22 @@ class ServiceAdminMixin:
 
     def _refusal_as_message(self, request, view, *args, **kwargs):
         try:
-            return view(request, *args, **kwargs)
+            response = view(request, *args, **kwargs)
         except ValidationError as error:
             self.message_user(request, " ".join(error.messages), messages.ERROR)
-            return HttpResponseRedirect(request.get_full_path())
+            response = HttpResponseRedirect(request.get_full_path())
+        return to_the_message(request, response)
+
+
+def to_the_message(request, response):
+    """A form's redirect after a post leads to the message that says what happened (its region
+    has the id MESSAGES_ANCHOR and takes the focus, templates/admin/includes/message_region.html).
+    Without a part of its own, the browser would carry over the part the form was posted from
+    ("#content-start" after the skip link) and put the focus there instead."""
+    location = response.get("Location") if request.method == "POST" else None
+    if response.status_code in (301, 302, 303) and location and "#" not in location:
+        response["Location"] = f"{location}#{MESSAGES_ANCHOR}"
+    return response
 
 
 class ServiceInlineMixin:

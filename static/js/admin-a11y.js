@@ -1,7 +1,7 @@
 // The admin for keyboard and screen reader: focus on what a save did, numbered names of new rows.
 "use strict";
 
-document.addEventListener("DOMContentLoaded", () => {
+function focusWhatHappened() {
   // After a save (or a refusal), the message says what happened: start there. A form sent back
   // with errors starts at its note on them.
   const target = document.querySelector("[data-focus-on-load]") ||
@@ -10,6 +10,17 @@ document.addEventListener("DOMContentLoaded", () => {
     if (!target.hasAttribute("tabindex")) {
       target.setAttribute("tabindex", "-1");
     }
+    target.focus();
+  }
+}
+
+document.addEventListener("DOMContentLoaded", focusWhatHappened);
+// The browser moves to the address's #part after the page has loaded, which can take the focus
+// from the message (budgetplan.kernel.admin_base.to_the_message sends a save there for that
+// reason); give it back.
+window.addEventListener("load", () => {
+  const target = document.querySelector("[data-focus-on-load]");
+  if (target && !target.contains(document.activeElement)) {
     target.focus();
   }
 });
