@@ -74,6 +74,16 @@ COMPACT_TEXT_OVERRIDES = {
 }
 
 
+def name_split_parts(field):
+    """A date and a time typed in two inputs under one label: each input is named for its part
+    ("Senaste inloggning, datum"), since a label names only the first. Returns the field."""
+    widget = getattr(field, "widget", None)
+    if isinstance(widget, forms.SplitDateTimeWidget) and field.label:
+        for part, name in zip(widget.widgets, ("datum", "tid")):
+            part.attrs.setdefault("aria-label", f"{capfirst(field.label)}, {name}")
+    return field
+
+
 class ServiceModelForm(forms.ModelForm):
     """A model form that also runs the constraints Django's form validation leaves out, and
     refuses a record someone else saved after this form was read."""
@@ -222,7 +232,7 @@ class ServiceAdminMixin:
     formfield_overrides = DECIMAL_OVERRIDES
 
     def formfield_for_dbfield(self, db_field, request, **kwargs):
-        field = super().formfield_for_dbfield(db_field, request, **kwargs)
+        field = name_split_parts(super().formfield_for_dbfield(db_field, request, **kwargs))
         long_text = isinstance(db_field, models.CharField) and (db_field.max_length or 0) >= 300
         if long_text and not db_field.choices:
             # Titles of goals and cases run long; let them be read whole while typed. A class,

@@ -25,6 +25,44 @@ window.addEventListener("load", () => {
   }
 });
 
+// Widgets the admin's scripts draw, named as the fields they stand for. A choice with search
+// (select2) is read by its chosen text alone, which says nothing when nothing is chosen; the
+// search icon of a two-list choice carries a label that its element may not have.
+function nameScriptedWidgets(root) {
+  root.querySelectorAll("select.admin-autocomplete").forEach((select) => {
+    const combobox = select.nextElementSibling &&
+      select.nextElementSibling.querySelector(".select2-selection[role='combobox']");
+    if (!combobox || !select.id || document.getElementById(`${select.id}-name`)) {
+      return;
+    }
+    const label = document.querySelector(`label[for='${select.id}']`);
+    const text = select.getAttribute("aria-label") ||
+      (label ? label.textContent.replace(/:\s*$/, "").trim() : "");
+    if (!text) {
+      return;
+    }
+    const name = document.createElement("span");
+    name.id = `${select.id}-name`;
+    name.hidden = true;
+    name.textContent = text;
+    select.parentNode.insertBefore(name, select);
+    const shown = combobox.getAttribute("aria-labelledby") || "";
+    combobox.setAttribute("aria-labelledby", `${name.id} ${shown}`.trim());
+    // The chosen text is read as part of the choice's name; on its own it is no text box.
+    const chosen = shown && document.getElementById(shown);
+    if (chosen) {
+      chosen.removeAttribute("role");
+      chosen.removeAttribute("aria-readonly");
+    }
+  });
+  root.querySelectorAll(".search-label-icon[aria-label]:not([role])").forEach((icon) => {
+    icon.setAttribute("role", "img");
+  });
+}
+
+// After every other script's own load handler has drawn its widgets.
+window.addEventListener("load", () => setTimeout(() => nameScriptedWidgets(document), 0));
+
 // A row added with "Lägg till" is a copy of the empty row; Django numbers its ids and names,
 // this numbers the names its fields are read by ("Startdatum, aktivitet 3 under mål 1.1").
 document.addEventListener("formset:added", (event) => {
@@ -37,4 +75,5 @@ document.addEventListener("formset:added", (event) => {
   row.querySelectorAll("[aria-label*='__prefix__']").forEach((field) => {
     field.setAttribute("aria-label", field.getAttribute("aria-label").replace("__prefix__", number));
   });
+  setTimeout(() => nameScriptedWidgets(row), 0);
 });
