@@ -225,7 +225,7 @@ def case_transition(request, pk: int):
             decided_on = datetime.date.fromisoformat(request.POST["decided_on"])
         except ValueError:
             messages.error(request, "Skriv beslutsdatum som ÅÅÅÅ-MM-DD.")
-            return redirect("cases:detail", pk=pk)
+            return _to_messages(pk)
     try:
         transition = lifecycle.case_transition(
             case=case, to_status=request.POST.get("to_status", ""), user=request.user,
@@ -241,7 +241,7 @@ def case_transition(request, pk: int):
         )
     else:
         messages.success(request, f"Ärendet är nu {transition.get_to_status_display().lower()}.")
-    return redirect("cases:detail", pk=pk)
+    return _to_messages(pk)
 
 
 @require_POST
@@ -253,9 +253,15 @@ def case_new_version(request, pk: int):
         new = lifecycle.case_new_version(case=case, user=request.user)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
-        return redirect("cases:detail", pk=pk)
+        return _to_messages(pk)
     messages.success(
         request, f"En ny version skapades som utkast: {new.memo_number}. Ange dess diarienummer "
         "när registratorn har gett det ett.",
     )
-    return redirect("cases:detail", pk=new.pk)
+    return _to_messages(new.pk)
+
+
+def _to_messages(pk: int):
+    """Back to the case's page, at the message that says what the clerk's form did: it takes
+    the focus there (templates/includes/case_actions.html)."""
+    return redirect(reverse("cases:detail", args=[pk]) + "#meddelanden")
