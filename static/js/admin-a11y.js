@@ -14,6 +14,26 @@ function focusWhatHappened() {
   }
 }
 
+// A folded table, once opened, can be left without passing each of its fields: a link at its
+// top leads past it, to the next table or to the save buttons.
+function addSkipLinks() {
+  const groups = [...document.querySelectorAll(".js-inline-admin-formset")];
+  groups.forEach((group, index) => {
+    const summary = group.querySelector("details > summary");
+    const next = index + 1 < groups.length ? groups[index + 1].id : "spara";
+    if (!summary || !document.getElementById(next)) {
+      return;
+    }
+    const heading = group.querySelector(".inline-heading");
+    const link = document.createElement("a");
+    link.href = `#${next}`;
+    link.className = "skip-past";
+    link.textContent = `Hoppa förbi ${heading ? heading.textContent.trim().toLowerCase() : "tabellen"}`;
+    summary.after(link);
+  });
+}
+
+document.addEventListener("DOMContentLoaded", addSkipLinks);
 document.addEventListener("DOMContentLoaded", focusWhatHappened);
 // The browser moves to the address's #part after the page has loaded, which can take the focus
 // from the message (budgetplan.kernel.admin_base.to_the_message sends a save there for that

@@ -7,15 +7,9 @@ happened.
 """
 import datetime
 
-import pytest
-
 from tests.budgetplan.roles import user_with
 
 from .browsing import session_cookie
-
-# The live server flushes the database after each test; the roles' groups come back from the
-# database as the migrations left it.
-pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
 FOCUSED = r"""() => {
   const element = document.activeElement;
@@ -77,7 +71,9 @@ def skip_to_content(page) -> None:
     page.keyboard.press("Enter")
 
 
-def test_an_editor_changes_a_plan_with_the_keyboard_alone(browser, live_server, reference_draft):
+def test_an_editor_changes_a_plan_with_the_keyboard_alone(
+    browser, live_server, roles, reference_draft,
+):
     from budgetplan.cases.models import DecisionPoint
     from finance.models import OperatingBudgetRow
     from goals.models import Activity, BoardGoal
@@ -145,6 +141,8 @@ def test_an_editor_changes_a_plan_with_the_keyboard_alone(browser, live_server, 
         tab_to(page, lambda element: element["tag"] == "summary"
                and element["text"].startswith("Rader i driftbudgeten"))
         page.keyboard.press("Enter")
+        # An opened table starts with a way past it.
+        tab_to(page, text_is("Hoppa förbi rader i driftbudgeten"), limit=1)
         tab_to(page, labelled("Radera, rad 12 i driftbudgeten"))
         page.keyboard.press("Space")
         tab_to(page, lambda element: element["name"] == "_continue")

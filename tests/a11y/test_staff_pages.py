@@ -13,9 +13,6 @@ from tests.budgetplan.roles import user_with
 
 from .browsing import axe_page_violations, session_cookie
 
-# The live server flushes the database after each test; the roles' groups come back from the
-# database as the migrations left it.
-pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
 WIDTHS = [1280, 390]
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -83,8 +80,9 @@ def check(page, name: str, found: dict) -> None:
 
 
 @pytest.mark.parametrize(("role", "editing_only"), [("administrator", False), ("editor", True)])
-def test_staff_pages_have_no_wcag_violations(browser, live_server, reference_draft, role,
-                                             editing_only):
+def test_staff_pages_have_no_wcag_violations(
+    browser, live_server, roles, reference_draft, role, editing_only,
+):
     """Every admin page as the administrator sees it, and the board editor's forms of what they
     may change. (An editor's lists and read-only pages are the administrator's templates with
     fewer rows and no inputs; checking them again would double the module's time.)"""
