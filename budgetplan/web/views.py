@@ -282,7 +282,7 @@ def case_transition(request, pk: int):
             decided_on = datetime.date.fromisoformat(request.POST["decided_on"])
         except ValueError:
             messages.error(request, "Skriv beslutsdatum som ÅÅÅÅ-MM-DD.")
-            return redirect("cases:detail", pk=pk)
+            return _to_messages(pk)
     to_status = request.POST.get("to_status", "")
     try:
         if to_status == Case.Status.DECIDED:
@@ -309,7 +309,7 @@ def case_transition(request, pk: int):
                     request, "Beslutet sparas: beslutets PDF skapas. Ärendet blir beslutat när "
                     "filen är sparad; sidan visar när det är klart.",
                 )
-    return redirect("cases:detail", pk=pk)
+    return _to_messages(pk)
 
 
 @require_POST
@@ -321,9 +321,15 @@ def case_new_version(request, pk: int):
         new = lifecycle.case_new_version(case=case, user=request.user)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
-        return redirect("cases:detail", pk=pk)
+        return _to_messages(pk)
     messages.success(
         request, f"En ny version skapades som utkast: {new.memo_number}. Ange dess diarienummer "
         "när registratorn har gett det ett.",
     )
-    return redirect("cases:detail", pk=new.pk)
+    return _to_messages(new.pk)
+
+
+def _to_messages(pk: int):
+    """Back to the case's page, at the message that says what the clerk's form did: it takes
+    the focus there (templates/includes/case_actions.html)."""
+    return redirect(reverse("cases:detail", args=[pk]) + "#meddelanden")

@@ -21,6 +21,7 @@ from .positions import CasePartAdminMixin
 
 class OperatingBudgetRowInline(ServiceTabularInline):
     model = OperatingBudgetRow
+    row_label = "rad {n} i driftbudgeten"
     fields = ("order", "department", "costs", "revenues", "net_display")
     readonly_fields = ("net_display",)
 
