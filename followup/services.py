@@ -77,11 +77,18 @@ def _existing_keys(report: FollowUpReport) -> dict[type, set]:
     }
 
 
+CITY_CASE_HAS_NO_FOLLOW_UP = (
+    "Ett stadsövergripande ärende följs inte upp; uppföljningen gäller nämndernas planer."
+)
+
+
 @transaction.atomic
 def report_open(*, case: Case, period_kind: str, user=None, demonstration_note: str = "") -> FollowUpReport:
     """The case's report for the period of its budget year, created (open, with an empty
     outcome row for every indicator, activity, goal, budget row and investment of the plan)
     if there is none yet."""
+    if case.board_id is None:
+        raise ValidationError(CITY_CASE_HAS_NO_FOLLOW_UP)
     # The period is the city's calendar, not the board's: created with its default date by
     # the system, whoever opens the first report of it.
     period = period_ensure(year=case.budget_year, kind=period_kind)

@@ -25,12 +25,17 @@ def can_view_report(user, report: FollowUpReport) -> bool:
 
 
 def can_enter(user, case: Case) -> bool:
-    """May enter (and submit) the board's outcomes: the same roles that edit its plan."""
+    """May enter (and submit) the board's outcomes: the same roles that edit its plan. A
+    city-wide case has no board and no follow-up of its own."""
+    if case.board_id is None:
+        return False
     return permissions.is_administrator(user) or case.board_id in permissions.editable_board_ids(user)
 
 
 def can_approve(user, case: Case) -> bool:
     """May approve a submitted report, or open it again: the board's clerk."""
+    if case.board_id is None:
+        return False
     return permissions.is_administrator(user) or case.board_id in permissions.clerk_board_ids(user)
 
 

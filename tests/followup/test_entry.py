@@ -311,3 +311,18 @@ def test_a_budget_row_added_to_a_plan_in_the_making_gets_its_row_on_the_next_sav
     client.post(entry_url(case), posted_form(report))
     assert BudgetRowOutcome.objects.filter(report=report, budget_row__department="Ny avdelning").exists()
     assert "Ingen rad i uppföljningen." not in client.get(entry_url(case)).content.decode()
+
+
+def test_a_city_wide_case_has_no_follow_up(db, django_user_model):
+    from budgetplan.cases.models import Case
+    from tests import factories as f
+
+    f.BoardFactory(name="Kommunstyrelsen", office="Stadsledningskontoret", city_office=True)
+    case = f.CaseFactory(owner=Case.Owner.CITY, board=None, title="Tertialrapport 1 2012")
+    administrator = client_for(django_user_model.objects.create_superuser("granskare", password="pw"))
+    assert entry_url(case, "T1") not in administrator.get(f"/arenden/{case.pk}/").content.decode()
+    assert administrator.post(entry_url(case, "T1"), {"action": "open"}).status_code == 403
+    with pytest.raises(ValidationError) as refused:
+        services.report_open(case=case, period_kind="T1")
+    assert refused.value.messages == [services.CITY_CASE_HAS_NO_FOLLOW_UP]
+    assert not FollowUpReport.objects.filter(case=case).exists()

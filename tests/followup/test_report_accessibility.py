@@ -2,7 +2,9 @@
 import pytest
 from django.core.management import call_command
 
-from tests.a11y.test_accessibility import axe_violations, browser, clerk_session  # noqa: F401 - fixtures
+from tests.a11y.browsing import axe_violations
+from tests.a11y.conftest import browser  # noqa: F401 - fixture
+from tests.a11y.test_accessibility import clerk_session  # noqa: F401 - fixture
 
 
 @pytest.fixture
