@@ -321,8 +321,10 @@ def bench_pdf(cases: dict, profile_dir) -> None:
 
 
 FRESH_RENDER = """
-import resource, django
+import resource, tempfile, django
 django.setup()
+from django.conf import settings
+settings.PDF_RENDER_LOCK_DIR = tempfile.mkdtemp(prefix="budgetplan-bench-slots-")
 from budgetplan.document.pdf import render_case_pdf
 from budgetplan.document.selectors import case_document
 render_case_pdf(case_document(case_id={case_id}))
