@@ -252,13 +252,21 @@ def page_fill(page) -> float:
 
 
 class TableRows(HTMLParser):
-    """The tables of the rendered HTML, each a list of its body and total rows' first cells."""
+    """The tables of the rendered HTML, each a list of its body and total rows' first cells, and
+    the lists of decision points, each a list of its points."""
 
     def __init__(self):
         super().__init__()
         self.tables, self.cell, self.in_row, self.group_row = [], None, False, False
+        self.lists, self.point, self.in_points = [], None, False
 
     def handle_starttag(self, tag, attrs):
+        classes = (dict(attrs).get("class") or "").split()
+        if tag in ("ol", "ul") and {"decision-points", "reservation__points"} & set(classes):
+            self.lists.append([])
+            self.in_points = True
+        elif tag == "li" and self.in_points and self.point is None:
+            self.point = ""
         if tag == "table":
             self.tables.append([])
         elif tag == "tr" and self.tables:
@@ -267,6 +275,7 @@ class TableRows(HTMLParser):
             self.cell = ""
 
     def handle_endtag(self, tag):
+        self.handle_endtag_of_point(tag)
         if tag in ("th", "td") and self.cell is not None and self.in_row:
             if not self.group_row and self.cell.strip():
                 self.tables[-1].append(flatten(self.cell))
@@ -280,6 +289,15 @@ class TableRows(HTMLParser):
     def handle_data(self, data):
         if self.cell is not None:
             self.cell += data
+        if self.point is not None:
+            self.point += data
+
+    def handle_endtag_of_point(self, tag):
+        if tag == "li" and self.point is not None:
+            self.lists[-1].append(flatten(self.point))
+            self.point = None
+        elif tag in ("ol", "ul"):
+            self.in_points = False
 
 
 def page_of_each_row(pages_text: list[str], tables: list[list[str]]) -> list[list[int]]:
@@ -327,6 +345,46 @@ def test_no_table_of_ten_rows_or_fewer_is_split_across_pages(reference_pdf):
     turnover = next((rows, pages) for rows, pages in zip(parser.tables, rows_pages, strict=True)
                     if rows[-1] == "Förslag till omslutningsförändringar 2011")
     assert len(turnover[0]) == 11 and len(set(turnover[1])) == 1
+
+
+def test_decision_points_and_a_reservations_own_points_stay_on_one_page(reference_pdf):
+    parser = TableRows()
+    parser.feed(reference_pdf["html"])
+    pages_text = [flatten(page.extract_text()) for page in reference_pdf["reader"].pages]
+    # The points of the proposal and the statement, then each reservation's own.
+    lists = [points for points in parser.lists if points]
+    pages = page_of_each_row(pages_text, lists)
+
+    assert len(lists) >= 4
+    assert any(len(points) == 4 and points[0].startswith("Godkänna Miljöpartiets förslag")
+               for points in lists)
+    assert [(points[0], found) for points, found in zip(lists, pages, strict=True)
+            if len(set(found)) > 1] == []
+
+
+def texts_at(page) -> list[tuple[str, float, float]]:
+    """The page's pieces of text with their left edge and height above the bottom (pt)."""
+    pieces = []
+
+    def visit(text, cm, tm, font, size):
+        if text.strip():
+            pieces.append((text.strip(), tm[4] * cm[0] + tm[5] * cm[2] + cm[4],
+                           tm[4] * cm[1] + tm[5] * cm[3] + cm[5]))
+
+    page.extract_text(visitor_text=visit)
+    return pieces
+
+
+def test_date_columns_are_as_wide_in_every_activity_table(reference_pdf):
+    # Each activity table's header names its two date columns; where they start says how wide
+    # the columns are, the table being as wide as the text.
+    starts = {round(x, 1) for page in reference_pdf["reader"].pages
+              for text, x, _ in texts_at(page) if text in ("Startdatum", "Slutdatum")}
+    headers = sum(text in ("Startdatum", "Slutdatum") for page in reference_pdf["reader"].pages
+                  for text, _, _ in texts_at(page))
+
+    assert headers >= 40
+    assert len(starts) == 2
 
 
 def test_goal_labels_print_in_capitals_as_the_original_sets_them(reference_pdf):
