@@ -89,8 +89,11 @@ def queue(settings, tmp_path, monkeypatch):
         except subprocess.TimeoutExpired:
             worker.kill()
             worker.wait()
-    with app.connection_for_write() as conn:
-        conn.default_channel.queue_delete(name)
+    with app.connection_for_write() as conn:  # the queue, its messages and its bindings
+        channel = conn.default_channel
+        channel.queue_delete(name)
+        for key in channel.client.scan_iter(f"*{name}*"):
+            channel.client.delete(key)
 
 
 def database_url(database: dict) -> str:
