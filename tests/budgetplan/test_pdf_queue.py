@@ -30,7 +30,6 @@ from budgetplan.document.models import CasePdf
 from budgetplan.kernel.services import record_save
 from finance.models import OperatingBudgetRow
 from tests import factories
-from tests.workbook.test_concurrent_import import waits_for_a_lock
 
 WAIT = 90  # seconds; only reached when something is wrong
 DEBOUNCE = 2.0
