@@ -127,5 +127,8 @@ def bench_wait(cases: dict, args, report, note) -> None:
             worker.kill()
             worker.wait()
         if transport == "redis":
-            with app.connection_for_write() as connection:
-                connection.default_channel.queue_delete(name)
+            with app.connection_for_write() as connection:  # the queue and its bindings
+                channel = connection.default_channel
+                channel.queue_delete(name)
+                for key in channel.client.scan_iter(f"*{name}*"):
+                    channel.client.delete(key)

@@ -202,6 +202,7 @@ def case_pdf_status(request, pk: int):
     makes sure the current revision's job is queued (a case loaded from a fixture has none)."""
     case = _exportable_case(request, pk)
     decided = lifecycle.decided_pdf(case) is not None
+    pdf_jobs.recover_stopped(case)
     state = pdf_jobs.pdf_state(case)
     if not decided and not state.deciding and state.state == "pending":
         # (Not while the decision holds the case: adding a job would wait for it.)

@@ -21,6 +21,7 @@ from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import connection
 from django.test import Client
+from django.utils import timezone
 
 from budgetplan.cases.models import Case, DecidedDocument
 from budgetplan.celery import app
@@ -29,7 +30,6 @@ from budgetplan.document.models import CasePdf
 from budgetplan.kernel.services import record_save
 from finance.models import OperatingBudgetRow
 from tests import factories
-from tests.workbook.test_concurrent_import import waits_for_a_lock
 
 WAIT = 90  # seconds; only reached when something is wrong
 DEBOUNCE = 2.0
@@ -88,8 +88,11 @@ def queue(settings, tmp_path, monkeypatch):
         except subprocess.TimeoutExpired:
             worker.kill()
             worker.wait()
-    with app.connection_for_write() as conn:
-        conn.default_channel.queue_delete(name)
+    with app.connection_for_write() as conn:  # the queue, its messages and its bindings
+        channel = conn.default_channel
+        channel.queue_delete(name)
+        for key in channel.client.scan_iter(f"*{name}*"):
+            channel.client.delete(key)
 
 
 def database_url(database: dict) -> str:
@@ -348,3 +351,56 @@ def test_a_render_that_fails_every_attempt_is_failed_with_its_reason(monkeypatch
     assert (job.status, job.attempts) == ("failed", settings.BUDGETPLAN_PDF_ATTEMPTS)
     assert job.error == "oväntat fel (ValueError: trasig mall)."
     assert not job.file
+
+
+@pytest.mark.django_db
+def test_a_job_whose_worker_was_stopped_is_queued_again_when_the_pdf_is_asked_for(admin_client):
+    """The hard time limit kills the worker process and Celery drops the job without a word: a
+    job still rendering long after the limit is an attempt that failed."""
+    case = factories.CaseFactory()
+    long_ago = timezone.now() - datetime.timedelta(hours=1)
+    job = CasePdf.objects.create(
+        case=case, revision=case.revision, status="rendering", attempts=1, started_at=long_ago,
+        task_id="stopped",
+    )
+    response = admin_client.get(f"/arenden/{case.pk}/pdf/")
+
+    job.refresh_from_db()
+    assert job.error == ""
+    assert response.status_code == 200  # queued again, and the test settings ran it in place
+    assert b"".join(response.streaming_content).startswith(b"%PDF-")
+    job.refresh_from_db()
+    assert (job.status, job.attempts) == ("done", 2)
+
+
+@pytest.mark.django_db
+def test_a_decision_whose_worker_was_stopped_is_reported_and_may_be_asked_for_again(admin_client):
+    case = factories.CaseFactory()
+    lifecycle.case_transition(case=case, to_status=Case.Status.PROPOSED, user=None)
+    case.refresh_from_db()
+    CasePdf.objects.create(
+        case=case, kind="decision", revision=case.revision, status="rendering", attempts=1,
+        started_at=timezone.now() - datetime.timedelta(hours=1), task_id="stopped",
+    )
+    status = admin_client.get(f"/arenden/{case.pk}/pdf/lage/").json()
+
+    assert status["deciding"] is False
+    assert status["decision_message"].startswith("Beslutet kunde inte sparas: arbetsprocessen stoppades")
+    page = admin_client.get(f"/arenden/{case.pk}/").content.decode()
+    assert "Beslutet kunde inte sparas" in page and "Markera som beslutat" in page
+
+
+@pytest.mark.django_db
+def test_only_those_who_may_download_the_draft_learn_where_its_pdf_is():
+    from tests.budgetplan.roles import client_for, user_with
+
+    case = factories.CaseFactory()
+    CasePdf.objects.create(case=case, revision=case.revision, status="failed", error="hemligt")
+    reader = client_for(user_with("reader", case.board))
+    for url in (f"/arenden/{case.pk}/pdf/", f"/arenden/{case.pk}/pdf/lage/",
+                f"/arenden/{case.pk}/pdf/revision/{case.revision}/"):
+        response = reader.get(url)
+        assert response.status_code == 403 and b"hemligt" not in response.content
+    assert reader.post(f"/arenden/{case.pk}/pdf/forsok-igen/").status_code == 403
+    assert "hemligt" not in reader.get(f"/arenden/{case.pk}/").content.decode()
+    assert CasePdf.objects.get(case=case).status == "failed"
