@@ -13,11 +13,11 @@ from tests.budgetplan.plan_builder import build_plan
 from tests.budgetplan.roles import client_for, decide, user_with
 
 NBSP = "\u00a0"
-# The case page's queries: the case and its parts (6), the goal tree (7), the budget (6) and the
+# The case page's queries: the case and its parts, its subjects among them (7), the goal tree (7), the budget (6) and the
 # reservations (3). The number is the same whatever the size of the plan. A draft is read logged
 # in (these tests read as an administrator): the session and the user (2). The permission check
 # reads the same case row the page is built from.
-CASE_PAGE_QUERIES = 24
+CASE_PAGE_QUERIES = 25
 
 
 def page(client, case) -> str:

@@ -165,3 +165,14 @@ def test_adding_a_part_of_the_case_leads_back_to_the_case(case, clerk):
     response = clerk.post(url, data)
 
     assert response.status_code == 302 and response["Location"] == change_url(case)
+
+
+def test_moving_a_dnr_among_dnr_that_share_an_order_numbers_them(case, clerk):
+    # As a script wrote them before orders were numbered: every Dnr with order 1.
+    later = RegistryNumber.objects.create(case=case, number="112-1600/2012")
+    assert RegistryNumber.objects.filter(case=case, order=1).count() == 2
+
+    clerk.post(move_url(case), {"rad": f"registrynumber:{later.pk}:up"})
+
+    assert list(RegistryNumber.objects.filter(case=case).values_list("number", "order")) == [
+        ("112-1600/2012", 1), ("112-1400/2012", 2)]

@@ -8,7 +8,7 @@ from budgetplan.cases.models import Case
 
 pytestmark = pytest.mark.django_db
 
-MAX_CASE_PAGE_QUERIES = 25
+MAX_CASE_PAGE_QUERIES = 26  # with the case's subjects
 
 
 def page(client, case) -> str:
