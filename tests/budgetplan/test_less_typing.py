@@ -176,3 +176,14 @@ def test_moving_a_dnr_among_dnr_that_share_an_order_numbers_them(case, clerk):
 
     assert list(RegistryNumber.objects.filter(case=case).values_list("number", "order")) == [
         ("112-1600/2012", 1), ("112-1400/2012", 2)]
+
+
+def test_a_stored_row_whose_number_is_emptied_keeps_it(case, clerk, staff):
+    data = read_form(staff, change_url(case))
+    data["decision_points-1-number"] = ""
+    data["decision_points-1-text"] = "Andra, ändrad, enligt bilaga 2."
+
+    response = clerk.post(change_url(case), data)
+
+    assert response.status_code == 302
+    assert DecisionPoint.objects.get(case=case, number=2).text == "Andra, ändrad, enligt bilaga 2."
