@@ -194,10 +194,14 @@ class ServiceInlineFormSet(BaseInlineFormSet):
             stored = set(self.get_queryset().values_list(field, flat=True))
         next_free = max(typed | stored, default=0) + 1
         for form in kept:
-            if form.instance.pk is None and form.cleaned_data.get(field) is None:
-                form.cleaned_data[field] = next_free
-                setattr(form.instance, field, next_free)
-                next_free += 1
+            if form.cleaned_data.get(field) is not None:
+                continue
+            if form.instance.pk is None:
+                number, next_free = next_free, next_free + 1
+            else:  # a stored row whose number was emptied keeps the one it has
+                number = form.initial.get(field)
+            form.cleaned_data[field] = number
+            setattr(form.instance, field, number)
 
     # Set per page by ServiceInlineMixin.get_formset: what a row is called ("{n}" its number) and
     # what the rows stand under ("under mål 1.1"; empty when the page says it well enough).
