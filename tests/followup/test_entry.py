@@ -84,6 +84,8 @@ def test_bad_input_is_shown_beside_its_field_and_nothing_is_saved(plan):
     assert value_input in page
     assert "utfall (%): anges utan decimaler, som målet." in page or "skriv talet med decimalkomma, t.ex. 3,5" in page
     assert "Prognos intäkter anges negativt" in page
+    # beside its own field, not only the row's
+    assert f'id="f-{field_name(report, budget, "forecast_revenues")}-fel"' in page
     budget.refresh_from_db()
     assert budget.forecast_costs is None and budget.version == 1
     assert 'value="80,0"' in page  # what was typed is kept on the page
