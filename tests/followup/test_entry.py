@@ -313,3 +313,24 @@ def test_a_budget_row_added_to_a_plan_in_the_making_gets_its_row_on_the_next_sav
     client.post(entry_url(case), posted_form(report))
     assert BudgetRowOutcome.objects.filter(report=report, budget_row__department="Ny avdelning").exists()
     assert "Ingen rad i uppföljningen." not in client.get(entry_url(case)).content.decode()
+
+
+def test_a_decided_plan_is_followed_up_and_stays_as_decided(db):
+    from finance.models import OperatingBudgetRow
+    from tests.budgetplan.roles import decide
+
+    case = decide(build_plan(size=1))
+    revision = case.revision
+    report = services.report_open(case=case, period_kind="T1")
+    editor = user_with("editor", case.board)
+    data = posted_form(report)
+    budget = BudgetRowOutcome.objects.get(report=report)
+    data[field_name(report, budget, "forecast_costs")] = "81,0"
+    assert client_for(editor).post(entry_url(case), data).status_code == 302
+    budget.refresh_from_db()
+    assert budget.forecast_costs == Decimal("81.0")
+    # the decided plan: its budget row and its revision are as the decision left them
+    row = OperatingBudgetRow.objects.get(frame__case=case)
+    assert (row.costs, row.version) == (Decimal("82.8"), 1)
+    case.refresh_from_db()
+    assert (case.status, case.revision) == ("decided", revision)
