@@ -255,6 +255,7 @@ class GoalLine:
     indicators: list[IndicatorLine] = field(default_factory=list)
     activities: list[ActivityLine] = field(default_factory=list)
     board_goals: list["GoalLine"] = field(default_factory=list)  # a council goal's board goals
+    order: int | None = None  # a board goal's Ordning under its council goal (None for a council goal)
 
     @property
     def key(self) -> str:
@@ -578,7 +579,7 @@ def followup_document(*, report: FollowUpReport | None = None, report_id: int | 
     for goal in records.board_goals:
         line = GoalLine(
             kind="board", goal_id=goal.pk, code=goal.council_goal.code, title=goal.title,
-            assessment=board_assessments.get(goal.pk),
+            assessment=board_assessments.get(goal.pk), order=goal.order,
         )
         board_lines[goal.pk] = line
         goal_lines[goal.council_goal_id].board_goals.append(line)

@@ -6,7 +6,7 @@ neither enter nor approve its follow-up is refused (403) before any of it is rea
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
@@ -15,6 +15,13 @@ from budgetplan.access import followup as access
 from budgetplan.access import permissions
 from budgetplan.cases.models import Case
 from budgetplan.document.selectors import case_for_reading
+from budgetplan.document.workbook import MAX_UPLOAD_BYTES, WorkbookError
+from budgetplan.document.workbook.followup import (
+    export_followup_workbook,
+    followup_workbook_filename,
+    import_followup_workbook,
+)
+from budgetplan.kernel.formatting import format_decimal
 from followup import selectors, services
 from followup.models import PERIOD_ORDER, PeriodKind, ReportStatus, parse_period_kind
 
@@ -162,4 +169,57 @@ def followup_transition(request, pk: int, period: str):
         messages.error(request, " ".join(error.messages))
     else:
         messages.success(request, done)
+    return redirect(followup_url(case.pk, kind.value))
+
+
+XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _report_or_404(case: Case, kind: PeriodKind):
+    report = selectors.report_for_case(case_id=case.pk, period_kind=kind)
+    if report is None:
+        raise Http404(NOT_STARTED)
+    return report
+
+
+def followup_workbook(request, pk: int, period: str):
+    """The report's outcome sheets as an .xlsx workbook, for those who may use its form."""
+    case, kind = _allowed_case(request, pk, period)
+    document = selectors.followup_document(report=_report_or_404(case, kind))
+    try:
+        content = export_followup_workbook(document)
+    except WorkbookError as error:
+        return HttpResponse(f"Arbetsboken kan inte skapas: {error}", status=409,
+                            content_type="text/plain; charset=utf-8")
+    response = HttpResponse(content, content_type=XLSX_TYPE)
+    response["Content-Disposition"] = f'attachment; filename="{followup_workbook_filename(document)}"'
+    return http_cache.private(response)
+
+
+@require_POST
+def followup_workbook_import(request, pk: int, period: str):
+    """Read an uploaded follow-up workbook into the report: all of it or, with every problem
+    listed by sheet, row and column, none of it."""
+    case, kind = _allowed_case(request, pk, period)
+    if not access.can_enter(request.user, case):
+        raise PermissionDenied(access.NOT_YOUR_BOARD)
+    report = _report_or_404(case, kind)
+    if report.status != ReportStatus.OPEN:
+        raise PermissionDenied(_locked_reason(report))
+    upload = request.FILES.get("arbetsbok")
+    if upload is None:
+        messages.error(request, "Välj en arbetsbok (.xlsx) att läsa in.")
+        return redirect(followup_url(case.pk, kind.value))
+    if upload.size > MAX_UPLOAD_BYTES:
+        messages.error(request, f"Filen är större än {format_decimal(MAX_UPLOAD_BYTES / (1024 * 1024), 1)} MB.")
+        return redirect(followup_url(case.pk, kind.value))
+    result = import_followup_workbook(upload, report=report, user=request.user)
+    if not result.ok:
+        return http_cache.private(render(request, "followup/workbook_issues.html", {
+            "case": case, "kind": kind, "report": report, "issues": result.issues,
+        }, status=400))
+    messages.success(
+        request, f"Arbetsboken är inläst: {result.changed} {'rad' if result.changed == 1 else 'rader'} ändrade."
+        if result.changed else "Arbetsboken är inläst; inget var ändrat.",
+    )
     return redirect(followup_url(case.pk, kind.value))

@@ -25,4 +25,12 @@ urlpatterns = [
         "arenden/<int:pk>/uppfoljning/<str:period>/status/", followup_views.followup_transition,
         name="followup_transition",
     ),
+    path(
+        "arenden/<int:pk>/uppfoljning/<str:period>/arbetsbok.xlsx", followup_views.followup_workbook,
+        name="followup_workbook",
+    ),
+    path(
+        "arenden/<int:pk>/uppfoljning/<str:period>/arbetsbok/las-in/",
+        followup_views.followup_workbook_import, name="followup_workbook_import",
+    ),
 ]

@@ -274,3 +274,40 @@ def test_the_forms_query_count_does_not_grow_with_the_plan(size, django_assert_n
 # the case, session, user, roles and boards, the report, then the document: the plan (8) and
 # the outcomes (5)
 QUERIES_PER_FORM = 18
+
+
+@pytest.mark.parametrize("size", [1, 2])
+def test_saving_costs_the_same_queries_whatever_the_number_of_rows(size, django_assert_num_queries):
+    """Every budget row, indicator and activity changed: a fixed number of queries per kind of
+    row (the guards, the version claim, the update, the history), not per row."""
+    case = build_plan(size=size)
+    report = services.report_open(case=case, period_kind="T1")
+    client = client_for(user_with("editor", case.board))
+    client.get(entry_url(case))
+    data = posted_form(report)
+    for row in BudgetRowOutcome.objects.filter(report=report):
+        data[field_name(report, row, "forecast_costs")] = "80,0"
+    for row in IndicatorOutcome.objects.filter(report=report):
+        data[field_name(report, row, "comment")] = "Ändrad"
+    for row in ActivityOutcome.objects.filter(report=report):
+        data[field_name(report, row, "status")] = "ongoing"
+    with django_assert_num_queries(QUERIES_PER_SAVE):
+        assert client.post(entry_url(case), data).status_code == 302
+    assert IndicatorOutcome.objects.filter(report=report, comment="Ändrad").count() == 2 * size ** 3
+
+
+# the page's reads (18), and per kind of row changed (three here) the guards, the version claim,
+# the update and the history, in savepoints
+QUERIES_PER_SAVE = 49
+
+
+def test_a_budget_row_added_to_a_plan_in_the_making_gets_its_row_on_the_next_save(plan):
+    from tests import factories
+
+    case, report = plan
+    client = client_for(user_with("editor", case.board))
+    factories.OperatingBudgetRowFactory(frame=case.financial_frame, department="Ny avdelning")
+    assert "Ingen rad i uppföljningen." in client.get(entry_url(case)).content.decode()
+    client.post(entry_url(case), posted_form(report))
+    assert BudgetRowOutcome.objects.filter(report=report, budget_row__department="Ny avdelning").exists()
+    assert "Ingen rad i uppföljningen." not in client.get(entry_url(case)).content.decode()

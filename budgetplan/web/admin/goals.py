@@ -469,6 +469,11 @@ class IndicatorAdmin(TableImportExportMixin, ServiceAdmin):
             ),
             "description": "Bara för KF:s indikatorer; nämndens egna har inget KF-årsmål.",
         }),
+        ("Uppföljning", {
+            "fields": ("direction", "tolerance"),
+            "description": "Hur utfallet jämförs med målet: vilket håll som är bättre, och hur "
+            "långt från målet ett utfall får ligga och ändå räknas som delvis uppfyllt.",
+        }),
     )
     inlines = (PlanIndicatorUnderIndicatorInline,)
 
