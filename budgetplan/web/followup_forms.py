@@ -11,6 +11,7 @@ from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 
+from budgetplan.document.workbook.importer import _constraint_fields
 from budgetplan.kernel.formatting import format_decimal
 from budgetplan.kernel.services import record_check
 from followup.models import (
@@ -287,13 +288,13 @@ class EntryForm:
     def _place(self, row: Row, error: ValidationError) -> None:
         what = _row_label(row)
         if hasattr(error, "error_dict"):
+            # A broken constraint is shown beside the field it is about, as the workbook does.
+            about = _constraint_fields(type(row.record))
             for name, errors in error.error_dict.items():
-                messages = [m for e in errors for m in e.messages]
-                target = row.inputs.get(name) if name != NON_FIELD_ERRORS else None
-                if target is not None:
-                    target.errors.extend(f"{what}: {m}" for m in messages)
-                else:
-                    row.errors.extend(f"{what}: {m}" for m in messages)
+                for message in (m for e in errors for m in e.messages):
+                    field_name = about.get(message) if name == NON_FIELD_ERRORS else name
+                    target = row.inputs.get(field_name)
+                    (target.errors if target is not None else row.errors).append(f"{what}: {message}")
         else:
             row.errors.extend(f"{what}: {m}" for m in error.messages)
 

@@ -84,6 +84,8 @@ def test_bad_input_is_shown_beside_its_field_and_nothing_is_saved(plan):
     assert value_input in page
     assert "utfall (%): anges utan decimaler, som målet." in page or "skriv talet med decimalkomma, t.ex. 3,5" in page
     assert "Prognos intäkter anges negativt" in page
+    # beside its own field, not only the row's
+    assert f'id="f-{field_name(report, budget, "forecast_revenues")}-fel"' in page
     budget.refresh_from_db()
     assert budget.forecast_costs is None and budget.version == 1
     assert 'value="80,0"' in page  # what was typed is kept on the page
@@ -311,3 +313,24 @@ def test_a_budget_row_added_to_a_plan_in_the_making_gets_its_row_on_the_next_sav
     client.post(entry_url(case), posted_form(report))
     assert BudgetRowOutcome.objects.filter(report=report, budget_row__department="Ny avdelning").exists()
     assert "Ingen rad i uppföljningen." not in client.get(entry_url(case)).content.decode()
+
+
+def test_a_decided_plan_is_followed_up_and_stays_as_decided(db):
+    from finance.models import OperatingBudgetRow
+    from tests.budgetplan.roles import decide
+
+    case = decide(build_plan(size=1))
+    revision = case.revision
+    report = services.report_open(case=case, period_kind="T1")
+    editor = user_with("editor", case.board)
+    data = posted_form(report)
+    budget = BudgetRowOutcome.objects.get(report=report)
+    data[field_name(report, budget, "forecast_costs")] = "81,0"
+    assert client_for(editor).post(entry_url(case), data).status_code == 302
+    budget.refresh_from_db()
+    assert budget.forecast_costs == Decimal("81.0")
+    # the decided plan: its budget row and its revision are as the decision left them
+    row = OperatingBudgetRow.objects.get(frame__case=case)
+    assert (row.costs, row.version) == (Decimal("82.8"), 1)
+    case.refresh_from_db()
+    assert (case.status, case.revision) == ("decided", revision)

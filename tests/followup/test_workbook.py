@@ -125,7 +125,8 @@ def test_every_problem_is_located_and_nothing_is_saved(report, editor):
     assert "Inget har sparats: 4 fel" in page
     assert f"Bladet Utfall indikatorer, rad {sick}, kolumn H (Utfall): Talet ”3.6” har punkt som decimaltecken" in page
     assert "Bladet Status aktiviteter, rad 3, kolumn F (Status): ”Klar” är inget giltigt val" in page
-    assert f"Bladet Utfall driftbudget, rad {renewal}" in page and "Prognos intäkter anges negativt" in page
+    assert (f"Bladet Utfall driftbudget, rad {renewal}, kolumn G (Prognos intäkter): Prognos intäkter "
+            "anges negativt") in page
     assert f"Bladet Utfall driftbudget, rad {extra}: Planen har ingen post med Avdelning Ny avdelning" in page
     assert BudgetRowOutcome.objects.filter(report=report, version__gt=1).count() == 0
 
