@@ -14,7 +14,7 @@ has histories of the size real use would give it.
 import datetime
 import random
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -948,10 +948,11 @@ def _boards(count: int, counts: dict[str, int]) -> list[Board]:
 @transaction.atomic
 def generate_city(
     *, boards: int = 50, years: int = 3, scale: int = 10, seed: int = 1, first_year: int = 2013,
-    progress: Callable[[str], None] | None = None, followup: bool = True,
+    progress: Callable[[str], None] | None = None, followup: bool | Collection[int] = True,
 ) -> CityReport:
     """Fill the database with `boards` plans a year for `years` years from `first_year`, each
-    followed up (unless `followup` is false) in T1, T2 and Helår with approved reports."""
+    followed up in T1, T2 and Helår with approved reports: every year's plans, none (`followup`
+    false) or those of the years `followup` names."""
     if boards < 1 or years < 1 or scale < 1:
         raise ValueError("boards, years och scale måste vara minst 1.")
     started = time.perf_counter()
@@ -972,7 +973,8 @@ def generate_city(
         writes = Writes()
         council = _council(year, scale, seed, writes)
         writes.flush(counts)
-        periods = followup_periods(year) if followup else []
+        followed_up = followup is True or (followup and year in followup)
+        periods = followup_periods(year) if followed_up else []
         for index, board in enumerate(board_rows):
             cases.append(_plan(council=council, board=board, board_index=index, scale=scale,
                                seed=seed, people=people, writes=writes, periods=periods))

@@ -25,7 +25,8 @@ default) and measures:
 - followup: the city-wide follow-up page of T1 (budgetplan.web.report_views.city_page) over the
   synthetic city's approved reports (generate_city fills T1, T2 and Helår for every plan), read
   warm by a logged-in administrator, who reads every board's report: median milliseconds and
-  queries; and the board report's PDF of the ten-fold plan's Helår (seconds, pages).
+  queries, also with nothing cached; and the board report's PDF of the ten-fold plan's Helår
+  (seconds, pages). Only the first year's plans are followed up (the page reads one period).
 - load: the reference case, decided through its life (budgetplan.document.lifecycle) so the public reads
   it, served by gunicorn (two workers, 127.0.0.1, a free port) under wrk (-t2 -c16 -d10s);
   requests per second, p95 and errors. wrk is Debian's package: installed with apt-get when
@@ -183,7 +184,7 @@ def prepare_data(args, need_large: bool, followup: bool = False) -> dict:
     cases = {"reference": reference.pk, "reader": reader().pk}
     if need_large:
         city = generate_city(boards=args.boards, years=args.years, scale=args.scale, seed=args.seed,
-                             first_year=2013, followup=followup)
+                             first_year=2013, followup={2013} if followup else False)
         cases["large"] = city.cases[0].pk
         rows = sum(city.counts.values())
         print(f"Generated {len(city.cases)} cases at scale {args.scale} ({rows} rows) in "

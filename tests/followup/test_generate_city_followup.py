@@ -47,3 +47,8 @@ def test_without_followup_the_city_has_no_reports():
     assert not FollowUpReport.objects.exists()
     for model in (IndicatorOutcome, ActivityOutcome, GoalAssessment, BudgetRowOutcome, InvestmentOutcome):
         assert not model.objects.exists()
+
+
+def test_the_follow_up_can_be_limited_to_some_years():
+    generate_city(boards=1, years=2, scale=1, seed=1, first_year=2013, followup={2014})
+    assert set(FollowUpReport.objects.values_list("period__year", flat=True)) == {2014}

@@ -122,7 +122,9 @@ def test_who_reads_a_report_and_what_is_public(reference_case):
     assert client_for(reader).get(url(reference_case))["Cache-Control"] == "private, no-store"
 
 
-def test_the_pdf_is_the_clerks_before_approval_and_everyones_after(reference_case):
+def test_the_pdf_is_the_clerks_before_approval_and_everyones_after(reference_case, settings, tmp_path):
+    # Render slots of this test's own: the machine's are shared with every other process.
+    settings.PDF_RENDER_LOCK_DIR = str(tmp_path)
     filled_report(reference_case)
     reader = user_with("reader", reference_case.board)
     clerk = user_with("clerk", reference_case.board)
@@ -146,6 +148,16 @@ def test_the_pdf_is_the_clerks_before_approval_and_everyones_after(reference_cas
     assert "Tertialrapport 1 2012" in text
     assert "EJ GODKÄND" in text
     assert "Driftbudget" in text
+
+    # Approved, of a decided plan: everyone's, and any cache may keep it.
+    filled_report(reference_case, approve=True)
+    Case.objects.filter(pk=reference_case.pk).update(
+        status=Case.Status.DECIDED, decided_on=datetime.date(2012, 1, 25),
+    )
+    public = client_for(None).get(url(reference_case, pdf=True))
+    assert public.status_code == 200 and public.content.startswith(b"%PDF-")
+    assert "public" in public["Cache-Control"]
+    assert client_for(None).get(url(reference_case, pdf=True), HTTP_IF_NONE_MATCH=public["ETag"]).status_code == 304
 
 
 @pytest.mark.parametrize("period", [PeriodKind.T1])
