@@ -555,7 +555,7 @@ def render_report_pdf(self, report_id: int, revision: int) -> str:
         report = report_for_reading(report_id=report_id)
         document = followup_report.followup_report_document(report=report)
         content = followup_report.render_report_pdf(document)
-        name = f"{document.file_stem}-revision-{revision}.pdf"
+        name = f"{followup_report.report_file_stem(report)}-revision-{revision}.pdf"
     except Exception as error:  # noqa: BLE001 - every failure is recorded on the job
         _failed(self, job, error, (report_id, revision))
         return "failed"
