@@ -51,11 +51,22 @@ def revision_of(report) -> int:
     return FollowUpReport.objects.get(pk=report.pk).revision
 
 
+class JobList(list):
+    countdowns: list
+
+
 @pytest.fixture
 def sent(monkeypatch):
     """The jobs queued, instead of sending them; and a render anywhere in this process fails."""
-    jobs = []
-    monkeypatch.setattr(pdf_jobs, "_send", lambda task, args, countdown=0: jobs.append((task.name, args)))
+    jobs = JobList()
+
+    def send(task, args, countdown=0):
+        jobs.append((task.name, args))
+        sent_countdowns.append(countdown)
+
+    sent_countdowns = []
+    jobs.countdowns = sent_countdowns
+    monkeypatch.setattr(pdf_jobs, "_send", send)
 
     def no_render(document):
         raise AssertionError("En webbförfrågan skapade en PDF.")
@@ -215,6 +226,64 @@ def test_the_download_takes_as_many_queries_whatever_the_plans_size(size, sent, 
     clerk.get(page_url(case))  # the session and the roles, read once for a first request
     with django_assert_num_queries(PDF_DOWNLOAD_QUERIES):
         assert clerk.get(pdf_url(case)).status_code == 200
+
+
+@pytest.mark.django_db
+def test_a_change_queues_the_reports_pdf_once_it_settles_and_counts_the_later_reports(
+    sent, settings, django_capture_on_commit_callbacks,
+):
+    settings.BUDGETPLAN_PDF_RENDER_ON_CHANGE = True
+    settings.BUDGETPLAN_PDF_DEBOUNCE_SECONDS = 5
+    case = build_plan(size=1)
+    t1 = filled_report(case, "T1")
+    t2 = filled_report(case, "T2")
+    before_t1, before_t2 = revision_of(t1), revision_of(t2)
+    del sent[:], sent.countdowns[:]
+
+    for comment in ("Första", "Andra"):
+        with django_capture_on_commit_callbacks(execute=True):
+            change_an_outcome(t1, comment)
+    # Each change counts a revision of T1 and of T2 (its charts show T1's outcomes) ...
+    assert (revision_of(t1), revision_of(t2)) == (before_t1 + 2, before_t2 + 2)
+    # ... and queues their PDFs the debounce ahead; the older job still waiting is removed.
+    assert sent.countdowns == [5, 5, 5, 5]
+    assert sorted(CasePdf.objects.filter(case=case).values_list("report_id", "revision", "status")) == [
+        (t1.pk, before_t1 + 2, "queued"), (t2.pk, before_t2 + 2, "queued"),
+    ]
+
+    # An approved report never counts again: T2's changes leave T1 as it was approved.
+    t1 = services.report_submit(report=FollowUpReport.objects.get(pk=t1.pk))
+    t1 = services.report_approve(report=t1)
+    approved_at = revision_of(t1)
+    change_an_outcome(t2)
+    assert revision_of(t1) == approved_at
+
+
+@pytest.mark.django_db
+def test_a_render_that_keeps_failing_is_tried_again_then_reported(settings, monkeypatch):
+    """The tests' jobs run where they are queued: here, with a render that always fails."""
+    settings.BUDGETPLAN_PDF_ATTEMPTS = 2
+    settings.BUDGETPLAN_PDF_RETRY_SECONDS = [0]
+    calls = []
+
+    def broken(document):
+        calls.append(document)
+        raise RuntimeError("trasigt typsnitt")
+
+    monkeypatch.setattr(followup_report, "render_report_pdf", broken)
+    case = build_plan(size=1)
+    report = services.report_open(case=case, period_kind="T1")
+    revision = revision_of(report)
+    clerk = client_for(user_with("clerk", case.board))
+
+    response = clerk.get(pdf_url(case))
+    assert len(calls) == 2
+    job = CasePdf.objects.get(report=report)
+    assert (job.status, job.attempts) == ("failed", 2)
+    message = (f"PDF:en för revision {revision} kunde inte skapas: "
+               "oväntat fel (RuntimeError: trasigt typsnitt).")
+    assert response.status_code == 200 and message in response.content.decode()
+    assert message in clerk.get(page_url(case)).content.decode()
 
 
 @pytest.mark.django_db(transaction=True)
