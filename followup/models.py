@@ -16,7 +16,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 
-from budgetplan.kernel.history import RecordHistory, version_field
+from budgetplan.kernel.history import CounterField, RecordHistory, version_field
 
 
 def amount_field(verbose_name: str, **kwargs) -> models.DecimalField:
@@ -132,7 +132,15 @@ class FollowUpReport(models.Model):
         blank=True, editable=False, related_name="+",
     )
     version = version_field()
-    history = RecordHistory()
+    # One more for every write that changes what the report's document shows (the report, its
+    # outcomes, an earlier period's outcomes of the same plan): its PDF is rendered per revision
+    # in the background (budgetplan.document.pdf_jobs), counted by
+    # budgetplan.document.followup_lifecycle.
+    revision = CounterField(
+        "revision", default=1, editable=False,
+        help_text="Räknas upp vid varje ändring av uppföljningen; dess PDF skapas per revision.",
+    )
+    history = RecordHistory(excluded_fields=["revision"])
 
     class Meta:
         verbose_name = "uppföljning"

@@ -17,3 +17,5 @@ class DocumentConfig(AppConfig):
         followup_lifecycle.connect_guards()
         # A new revision of a draft is rendered to PDF in the background once changes settle.
         revisions.listen(pdf_jobs.schedule_renders)
+        # So is a follow-up report's, per revision of the report.
+        followup_lifecycle.listen(pdf_jobs.schedule_report_renders)

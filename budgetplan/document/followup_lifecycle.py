@@ -11,6 +11,11 @@ until the transaction ends (so an approval and an entry cannot pass each other):
    it never moves to another case or period, and a new one starts open.
 4. The user's role (budgetplan.access.followup), when the write names a user.
 
+5. After the write, in its transaction: one more revision of each report whose document it
+   changed (the report's PDF is rendered per revision, budgetplan.document.pdf_jobs), and of
+   the plan's reports of the same year that are not approved (their charts show the earlier
+   periods' outcomes).
+
 The plan itself is the case's guard's: a follow-up never writes the plan's records, it only
 points at them, so a decided plan stays exactly as decided.
 The same rule 1–3 is connected to the models' pre_save/pre_delete, so a `save()` typed in a
@@ -18,6 +23,7 @@ shell is refused like a form; loading a fixture (raw) is not guarded.
 """
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import F, Q
 from django.db.models.signals import pre_delete, pre_save
 
 from budgetplan.access import followup as access
@@ -116,6 +122,46 @@ def ensure_followup_changeable(instance, *, user=None, deleting=False, lock=True
             raise ChangeRefused(reason, code="permission_denied")
 
 
+_listeners: list = []
+
+
+def listen(listener) -> None:
+    """Call `listener(report_ids)` after each count of new report revisions (inside the
+    writer's transaction): the report's background PDF (pdf_jobs) is scheduled from there."""
+    if listener not in _listeners:
+        _listeners.append(listener)
+
+
+def _touched_reports(instances) -> frozenset:
+    """The reports whose document a write of these records changes (a period's: all of it)."""
+    ids = set()
+    for instance in instances:
+        if isinstance(instance, FollowUpPeriod):
+            if instance.pk is not None:
+                ids.update(FollowUpReport.objects.filter(period_id=instance.pk).values_list("pk", flat=True))
+        elif isinstance(instance, FollowUpReport):
+            ids.add(instance.pk)
+        else:
+            ids.add(getattr(instance, "report_id", None))
+    return frozenset(pk for pk in ids if pk is not None)
+
+
+def bump_report_revisions(report_ids) -> None:
+    """One more revision of each report, and of the same plans' reports of the same year that
+    are not approved; then the listeners hear of them. Two queries."""
+    if not report_ids:
+        return
+    touched = FollowUpReport._base_manager.filter(pk__in=report_ids)
+    ids = list(FollowUpReport._base_manager.filter(
+        Q(pk__in=report_ids)
+        | Q(case_id__in=touched.values("case_id"), period__year__in=touched.values("period__year"))
+        & ~Q(status=ReportStatus.APPROVED)
+    ).values_list("pk", flat=True))
+    FollowUpReport._base_manager.filter(pk__in=ids).update(revision=F("revision") + 1)
+    for listener in _listeners:
+        listener(ids)
+
+
 class FollowUpGuard(guards.WriteGuard):
     """The follow-up's rules on the kernel's write path (see the module's docstring)."""
 
@@ -123,7 +169,12 @@ class FollowUpGuard(guards.WriteGuard):
         if isinstance(instance, FOLLOWUP_MODELS):
             ensure_followup_changeable(instance, user=user, deleting=deleting)
             instance._followup_checked = True
+            return _touched_reports([instance]) or None
         return None
+
+    def written(self, note) -> None:
+        if note:
+            bump_report_revisions(note)
 
     def check_many(self, instances, *, user):
         if not instances or not isinstance(instances[0], FOLLOWUP_MODELS):
@@ -141,7 +192,7 @@ class FollowUpGuard(guards.WriteGuard):
                         raise ChangeRefused(reason, code="permission_denied")
             except ValidationError as error:  # ChangeRefused is one too
                 errors[index] = error
-        return errors, None
+        return errors, _touched_reports(instances) or None
 
 
 def _guard_save(sender, instance, raw=False, **kwargs):

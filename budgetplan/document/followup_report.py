@@ -46,6 +46,15 @@ PERIOD_SLUGS = {PeriodKind.T1: "t1", PeriodKind.T2: "t2", PeriodKind.FULL_YEAR: 
 PERIOD_SHORT = {PeriodKind.T1: "T1", PeriodKind.T2: "T2", PeriodKind.FULL_YEAR: "Helår"}
 
 
+def report_file_stem(report) -> str:
+    """The report's files' name without its ending, from the report with its case and period."""
+    case, period = report.case, report.period
+    return slugify(
+        f"Uppfoljning {PERIOD_SHORT[PeriodKind(period.kind)]} {period.year} "
+        f"PM {case.memo_year} {case.memo_serial} {case.memo_rotel}"
+    ).upper()
+
+
 def period_from_slug(slug: str) -> PeriodKind | None:
     """"t1", "T1", "helar", "Helår" … -> the period (followup.models.parse_period_kind)."""
     return parse_period_kind(slug)
@@ -127,11 +136,7 @@ class FollowUpReportDocument:
 
     @property
     def file_stem(self) -> str:
-        case = self.case
-        return slugify(
-            f"Uppfoljning {PERIOD_SHORT[PeriodKind(self.period.kind)]} {self.period.year} "
-            f"PM {case.memo_year} {case.memo_serial} {case.memo_rotel}"
-        ).upper()
+        return report_file_stem(self.report)
 
     @property
     def created(self) -> str:

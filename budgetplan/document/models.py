@@ -2,7 +2,8 @@
 
 A draft's PDF is rendered per revision of the case (`kind` "draft"), some seconds after its last
 change (budgetplan.document.pdf_jobs); the decision's PDF is rendered and stored by a job of its
-own (`kind` "decision"), which moves the case to decided when the file is stored. The row says
+own (`kind` "decision"), which moves the case to decided when the file is stored. A follow-up
+report's PDF is rendered per revision of the report in the same way (`kind` "report"). The row says
 where the job is (queued, rendering, done, failed), how many attempts it took and why the last
 one failed. These rows are the queue's bookkeeping about a rendering, not part of the case's
 document: written by the queue alone, with no history, and a decided case keeps its PDF in
@@ -12,6 +13,7 @@ from django.conf import settings
 from django.db import models
 
 from budgetplan.cases.models import Case
+from followup.models import FollowUpReport
 
 
 def case_pdf_upload_to(instance, filename):
@@ -22,6 +24,7 @@ class CasePdf(models.Model):
     class Kind(models.TextChoices):
         DRAFT = "draft", "PDF per revision"
         DECISION = "decision", "beslutets PDF"
+        REPORT = "report", "uppföljningens PDF per revision"
 
     class Status(models.TextChoices):
         QUEUED = "queued", "väntar"
@@ -44,6 +47,12 @@ class CasePdf(models.Model):
         related_name="+", verbose_name="begärd av",
     )
     decided_on = models.DateField("beslutsdatum", null=True, blank=True)
+    # A follow-up report's job (kind "report"): its revision is the report's (FollowUpReport.
+    # revision), and `case` is the report's plan.
+    report = models.ForeignKey(
+        FollowUpReport, on_delete=models.CASCADE, null=True, blank=True, related_name="pdf_jobs",
+        verbose_name="uppföljning",
+    )
     # The Celery task of the attempt under way: the same id again means the worker that ran it
     # died (a hard time limit, the memory limit) and the broker handed the job back.
     task_id = models.CharField("jobbets id", max_length=64, blank=True)
@@ -63,8 +72,18 @@ class CasePdf(models.Model):
                 fields=["case"], condition=models.Q(kind="decision", status__in=["queued", "rendering"]),
                 name="document_casepdf_one_open_decision_per_case",
             ),
+            models.UniqueConstraint(
+                fields=["report", "revision"], condition=models.Q(kind="report"),
+                name="document_casepdf_one_report_job_per_revision",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(kind="report", report__isnull=False)
+                | (~models.Q(kind="report") & models.Q(report__isnull=True)),
+                name="document_casepdf_report_job_names_its_report",
+            ),
         ]
         indexes = [models.Index(fields=["case", "kind", "-revision"], name="document_casepdf_latest")]
 
     def __str__(self):
-        return f"{self.get_kind_display()} för ärende {self.case_id}, revision {self.revision}: {self.get_status_display()}"
+        target = f"uppföljning {self.report_id}" if self.report_id else f"ärende {self.case_id}"
+        return f"{self.get_kind_display()} för {target}, revision {self.revision}: {self.get_status_display()}"

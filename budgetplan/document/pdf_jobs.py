@@ -14,6 +14,9 @@ ever renders one.
   decided is final is lifecycle's, unchanged.
 - A failed render is tried again (BUDGETPLAN_PDF_ATTEMPTS in all, BUDGETPLAN_PDF_RETRY_SECONDS
   apart); then it is reported on the case page with its reason.
+- A follow-up report: the same, per revision of the report (FollowUpReport.revision, counted by
+  budgetplan.document.followup_lifecycle for every write of the report or its outcomes), in jobs
+  of kind "report" that name the report. Its page and its PDF link read report_pdf_state.
 """
 import hashlib
 import logging
@@ -31,8 +34,10 @@ from django.utils import timezone
 from budgetplan.access import permissions
 from budgetplan.cases.models import Case, DecidedDocument
 from budgetplan.celery import app
+from followup.models import FollowUpReport
+from followup.selectors import report_for_reading
 
-from . import lifecycle
+from . import followup_report, lifecycle
 from .exports import EXPORTERS
 from .models import CasePdf
 from .pdf import PdfBusy
@@ -120,15 +125,17 @@ def recover_stopped(case: Case) -> None:
     Celery drops the job; a machine restarts): rendering for longer than the hard limit allows.
     A draft's is queued again while attempts are left; a decision's is reported failed, and the
     clerk may ask again (unless the case was decided after all)."""
+    _recover(CasePdf.objects.filter(case=case, kind__in=(Kind.DRAFT, Kind.DECISION)))
+
+
+def _recover(jobs) -> None:
     hard_limit = settings.BUDGETPLAN_PDF_TIME_LIMIT + HARD_LIMIT_GRACE
     stopped_before = timezone.now() - timedelta(seconds=hard_limit + 60)
-    stale = list(CasePdf.objects.filter(
-        case=case, status=Status.RENDERING, started_at__lt=stopped_before,
-    ))
+    stale = list(jobs.filter(status=Status.RENDERING, started_at__lt=stopped_before))
     for job in stale:
         job.error = WORKER_STOPPED.format(seconds=settings.BUDGETPLAN_PDF_TIME_LIMIT)
         if job.kind == Kind.DECISION:
-            decided = DecidedDocument.objects.filter(case_id=case.pk).first()
+            decided = DecidedDocument.objects.filter(case_id=job.case_id).first()
             if decided is not None:
                 _finish(job, Status.DONE, sha256=decided.sha256, size=decided.size, error="")
             else:
@@ -138,7 +145,15 @@ def recover_stopped(case: Case) -> None:
         else:
             job.status, job.task_id = Status.QUEUED, ""
             job.save(update_fields=["status", "task_id", "error"])
-            _send(render_pdf, (job.case_id, job.revision))
+            _send_render(job)
+
+
+def _send_render(job: CasePdf, *, countdown: float = 0) -> None:
+    """Send the render task of a draft's or a report's job."""
+    if job.kind == Kind.REPORT:
+        _send(render_report_pdf, (job.report_id, job.revision), countdown=countdown)
+    else:
+        _send(render_pdf, (job.case_id, job.revision), countdown=countdown)
 
 
 def request_pdf(case: Case) -> CasePdf | None:
@@ -357,23 +372,37 @@ def _has_decided_pdf(case_id: int) -> bool:
     return DecidedDocument.objects.filter(case_id=case_id).exists()
 
 
+def _target(job: CasePdf) -> dict:
+    """The jobs of the same document as `job`: the case's drafts, or the report's."""
+    if job.kind == Kind.REPORT:
+        return {"report_id": job.report_id, "kind": Kind.REPORT}
+    return {"case_id": job.case_id, "kind": Kind.DRAFT}
+
+
+def _locked_revision(job: CasePdf) -> int | None:
+    """The current revision of the job's case or report, its row held until the commit."""
+    if job.kind == Kind.REPORT:
+        rows = FollowUpReport.objects.select_for_update().filter(pk=job.report_id)
+    else:
+        rows = Case.objects.select_for_update().filter(pk=job.case_id)
+    return rows.values_list("revision", flat=True).first()
+
+
 def _store(job: CasePdf, content: bytes, name: str) -> str:
-    """Store the file, unless the case changed while it rendered (then the file may mix two
-    revisions, and the newer change's job renders it again); remove the older files."""
+    """Store the file, unless the case (or report) changed while it rendered (then the file may
+    mix two revisions, and the newer change's job renders it again); remove the older files."""
     storage = CasePdf._meta.get_field("file").storage
     job.file.save(name, ContentFile(content), save=False)
     try:
         with transaction.atomic():
-            current = Case.objects.select_for_update().filter(pk=job.case_id).values_list(
-                "revision", flat=True).first()
-            if current != job.revision:
+            if _locked_revision(job) != job.revision:
                 CasePdf.objects.filter(pk=job.pk).delete()
                 storage.delete(job.file.name)
                 return "superseded"
             _finish(job, Status.DONE, sha256=hashlib.sha256(content).hexdigest(),
                     size=len(content), error="")
             older = list(CasePdf.objects.filter(
-                case_id=job.case_id, kind=Kind.DRAFT, revision__lt=job.revision,
+                **_target(job), revision__lt=job.revision,
             ).exclude(status__in=OPEN))
             CasePdf.objects.filter(pk__in=[row.pk for row in older]).delete()
             names = [row.file.name for row in older if row.file]
@@ -425,3 +454,109 @@ def _remove_draft_files(case_id: int) -> None:
     for row in drafts:
         if row.file:
             storage.delete(row.file.name)
+
+
+# ---- A follow-up report's PDF ----------------------------------------------------------------
+# The same jobs, rows and retries as a draft's, per revision of the report.
+
+
+def schedule_report_renders(report_ids) -> None:
+    """After the writer commits, queue the PDF of each changed report (its revision counted by
+    budgetplan.document.followup_lifecycle)."""
+    if not settings.BUDGETPLAN_PDF_RENDER_ON_CHANGE or not report_ids:
+        return
+    ids = frozenset(report_ids)
+    transaction.on_commit(lambda: _queue_current_reports(ids))
+
+
+def _queue_current_reports(report_ids) -> None:
+    rows = FollowUpReport.objects.filter(pk__in=report_ids).values_list("pk", "case_id", "revision")
+    for report_id, case_id, revision in rows:
+        _queue_report(report_id, case_id, revision,
+                      countdown=settings.BUDGETPLAN_PDF_DEBOUNCE_SECONDS)
+
+
+def _queue_report(report_id: int, case_id: int, revision: int, *, countdown: float) -> CasePdf | None:
+    """The job of this revision of the report, queued unless it already is; the report's older
+    jobs still waiting are removed (their tasks find nothing to do)."""
+    try:
+        with transaction.atomic():
+            job, created = CasePdf.objects.get_or_create(
+                report_id=report_id, revision=revision, kind=Kind.REPORT,
+                defaults={"case_id": case_id},
+            )
+    except IntegrityError:  # the report was removed meanwhile
+        return None
+    CasePdf.objects.filter(
+        report_id=report_id, kind=Kind.REPORT, status=Status.QUEUED, revision__lt=revision,
+    ).delete()
+    if created:
+        _send(render_report_pdf, (report_id, revision), countdown=countdown)
+    return job
+
+
+def request_report_pdf(report: FollowUpReport) -> CasePdf | None:
+    """The job of the report's current revision, queued now if there is none (a report loaded
+    from a fixture, or changed while renders on change were off) or sent again if lost."""
+    _recover(CasePdf.objects.filter(report_id=report.pk, kind=Kind.REPORT))
+    job = CasePdf.objects.filter(
+        report_id=report.pk, kind=Kind.REPORT, revision=report.revision,
+    ).first()
+    if job is None:
+        return _queue_report(report.pk, report.case_id, report.revision, countdown=0)
+    due = job.created_at + timedelta(seconds=settings.BUDGETPLAN_PDF_DEBOUNCE_SECONDS)
+    if job.status == Status.QUEUED and not job.attempts and due + LOST_AFTER < timezone.now():
+        CasePdf.objects.filter(pk=job.pk).update(created_at=timezone.now())
+        _send(render_report_pdf, (report.pk, report.revision))
+    return job
+
+
+def retry_failed_report(report: FollowUpReport) -> CasePdf | None:
+    """The clerk's "Försök igen": the failed job of the report's current revision, anew."""
+    updated = CasePdf.objects.filter(
+        report_id=report.pk, kind=Kind.REPORT, revision=report.revision, status=Status.FAILED,
+    ).update(status=Status.QUEUED, attempts=0, task_id="", created_at=timezone.now())
+    if updated:
+        _send(render_report_pdf, (report.pk, report.revision))
+    return request_report_pdf(report)
+
+
+def report_pdf_state(report: FollowUpReport) -> PdfState:
+    """In one query: the job of the report's current revision and its newest earlier file."""
+    rows = list(
+        CasePdf.objects.filter(report_id=report.pk, kind=Kind.REPORT).filter(
+            Q(revision=report.revision) | Q(status=Status.DONE, revision__lt=report.revision)
+        ).order_by("-revision")
+    )
+    current = next((r for r in rows if r.revision == report.revision), None)
+    previous = next((r for r in rows if r.revision < report.revision), None)
+    return PdfState(revision=report.revision, current=current, previous=previous, decision=None)
+
+
+def stored_report_pdf(report: FollowUpReport, revision: int) -> CasePdf | None:
+    """The stored file of one revision of the report, if it is (still) stored."""
+    return CasePdf.objects.filter(
+        report_id=report.pk, kind=Kind.REPORT, revision=revision, status=Status.DONE,
+    ).first()
+
+
+@app.task(bind=True, name="budgetplan.render_followup_report_pdf")
+def render_report_pdf(self, report_id: int, revision: int) -> str:
+    """Render the report's PDF of this revision, if the report is still at it, and store it."""
+    with transaction.atomic():
+        job = _begin({"report_id": report_id, "revision": revision, "kind": Kind.REPORT}, self.request)
+        if job is None:
+            return "nothing to do"
+        now = FollowUpReport.objects.filter(pk=report_id).values_list("revision", flat=True).first()
+        if now != revision:
+            job.delete()  # a newer change has its own job
+            return "superseded"
+    try:
+        report = report_for_reading(report_id=report_id)
+        document = followup_report.followup_report_document(report=report)
+        content = followup_report.render_report_pdf(document)
+        name = f"{followup_report.report_file_stem(report)}-revision-{revision}.pdf"
+    except Exception as error:  # noqa: BLE001 - every failure is recorded on the job
+        _failed(self, job, error, (report_id, revision))
+        return "failed"
+    return _store(job, content, name)

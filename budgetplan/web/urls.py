@@ -21,6 +21,18 @@ urlpatterns = [
     # The follow-up reports (budgetplan.web.report_views); the period is t1, t2 or helar.
     path("arenden/<int:pk>/uppfoljning/<str:period>/rapport/", report_views.report_page, name="followup_report"),
     path("arenden/<int:pk>/uppfoljning/<str:period>/rapport/pdf/", report_views.report_pdf, name="followup_report_pdf"),
+    path(
+        "arenden/<int:pk>/uppfoljning/<str:period>/rapport/pdf/revision/<int:revision>/",
+        report_views.report_pdf_revision, name="followup_report_pdf_revision",
+    ),
+    path(
+        "arenden/<int:pk>/uppfoljning/<str:period>/rapport/pdf/lage/",
+        report_views.report_pdf_status, name="followup_report_pdf_status",
+    ),
+    path(
+        "arenden/<int:pk>/uppfoljning/<str:period>/rapport/pdf/forsok-igen/",
+        report_views.report_pdf_retry, name="followup_report_pdf_retry",
+    ),
     path("uppfoljning/<int:year>/<str:period>/", report_views.city_page, name="city_followup"),
     path("uppfoljning/<int:year>/<str:period>/mal/<int:goal_id>/", report_views.city_goal, name="city_followup_goal"),
     path("arenden/<int:pk>/uppfoljning/<str:period>/", followup_views.followup_entry, name="followup_entry"),

@@ -22,7 +22,7 @@ from tests.followup.report_helpers import filled_report
 
 pytestmark = pytest.mark.django_db
 
-REPORT_PAGE_QUERIES = 19
+REPORT_PAGE_QUERIES = 20
 NOTE = "Uppgifterna i denna uppföljning är påhittade för demonstration."
 
 
@@ -133,7 +133,10 @@ def test_the_pdf_is_the_clerks_before_approval_and_everyones_after(reference_cas
     # The page offers the download only to whom it is allowed, and the entry form to its staff.
     assert "Ladda ner PDF" not in client_for(reader).get(url(reference_case)).content.decode()
     clerk_page = client_for(clerk).get(url(reference_case)).content.decode()
-    assert f'href="{url(reference_case, pdf=True)}" download>Ladda ner PDF' in clerk_page
+    # No PDF is stored yet (renders on change are off in the tests): the page says it is made.
+    revision = FollowUpReport.objects.get(case=reference_case).revision
+    assert f"PDF för revision {revision} skapas …" in clerk_page
+    assert f'href="{url(reference_case, pdf=True)}">Hämta PDF när den är klar' in clerk_page
     entry = reverse("cases:followup_entry", args=[reference_case.pk, "T1"])
     assert f'href="{entry}">Föra in eller ändra uppföljningen' in clerk_page
     assert client_for(None).get(url(reference_case, pdf=True)).status_code == 404
@@ -141,13 +144,17 @@ def test_the_pdf_is_the_clerks_before_approval_and_everyones_after(reference_cas
     response = client_for(clerk).get(url(reference_case, pdf=True))
     assert response.status_code == 200
     assert response["Content-Type"] == "application/pdf"
-    assert response.content.startswith(b"%PDF-")
+    content = b"".join(response.streaming_content)  # the stored file, sent as it is stored
+    assert content.startswith(b"%PDF-")
     assert 'filename="UPPFOLJNING-T1-2012-PM-2012-3-RI.pdf"' in response["Content-Disposition"]
     assert response["Cache-Control"] == "private, no-store"
-    text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(response.content)).pages)
+    text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(content)).pages)
     assert "Tertialrapport 1 2012" in text
     assert "EJ GODKÄND" in text
     assert "Driftbudget" in text
+    # The job ran where it was queued (the tests' jobs run in place); the page now offers the file.
+    clerk_page = client_for(clerk).get(url(reference_case)).content.decode()
+    assert f'href="{url(reference_case, pdf=True)}" download>Ladda ner PDF (revision {revision})' in clerk_page
 
     # Approved, of a decided plan: everyone's, and any cache may keep it.
     filled_report(reference_case, approve=True)
@@ -162,8 +169,9 @@ def test_the_pdf_is_the_clerks_before_approval_and_everyones_after(reference_cas
 
 @pytest.mark.parametrize("period", [PeriodKind.T1])
 def test_the_page_takes_as_many_queries_for_a_plan_nine_times_larger(period, django_assert_num_queries):
-    """19: the session, the user, their roles, the report, followup_document's 13 and the
-    report's own two (registry numbers, the earlier periods' outcomes for the charts)."""
+    """20: the session, the user, their roles, the report, followup_document's 13, the
+    report's own two (registry numbers, the earlier periods' outcomes for the charts) and where
+    its PDF is (pdf_jobs.report_pdf_state)."""
     small, large = build_plan(size=1), build_plan(size=3)
     filled_report(small, period)
     filled_report(large, period)
