@@ -44,7 +44,7 @@ def test_every_field_of_every_row_on_the_case_page_is_named_by_its_column_and_ro
     unnamed = [tag for tag in fields if "aria-label=" not in tag]
     assert unnamed == []
     assert 'aria-label="Text, beslutspunkt 2"' in html
-    assert 'aria-label="Citerad summa, beslutspunkt 4"' in html  # a select
+    assert 'aria-label="Ingående ärende, beslutspunkt 4"' in html  # a select
     assert 'aria-label="Radera, beslutspunkt 4"' in html  # the row's delete box
     # The empty row that "Lägg till" copies: the admin's script numbers it when it is added.
     assert 'aria-label="Text, beslutspunkt __prefix__"' in html
@@ -73,7 +73,8 @@ def test_the_case_page_lists_its_parts_in_order_with_their_rows_and_folds_the_lo
     nav = text_of(nav[:nav.index("</nav>")])
     assert nav == (
         "Sidans delar Ärendet Beslut Ärendets delar i dokumentets ordning "
-        "Diarienummer : 1 rad Beslutspunkter : 4 rader Bilagor : 7 rader "
+        "Ingående ärenden : 0 rader Diarienummer : 1 rad Summor : 1 rad Beslutspunkter : 4 rader "
+        "Budgetjusteringar : 0 rader Bilagor : 7 rader "
         "Inriktningsmål i planen : 3 rader KF:s mål i planen : 13 rader (ihopfälld) "
         "Nämndmål : 21 rader (ihopfälld) Indikatorer i planen : 31 rader (ihopfälld) "
         "Statusändringar : 0 rader Spara"

@@ -23,10 +23,11 @@ def test_writes_the_same_page_to_a_file(tmp_path, admin_client):
     written = output.read_text(encoding="utf-8")
     page = admin_client.get(reverse("cases:detail", args=[case.pk])).content.decode()
     start, end = '<article class="case"', "</article>\n"
-    # The page adds its reader's tools (downloads, the clerk's forms); the file is the document.
+    # The page adds its reader's tools (downloads, the clerk's forms, the follow-up's links); the
+    # file is the document.
     # The change log is a page of the server, which the file does not link to.
     tools = re.compile(
-        r'<(nav class="(downloads|case-edit-links)"|section class="case-actions"|p class="case-history-link").*?</(nav|section|p)>',
+        r'<(nav class="(downloads|case-edit-links|case-actions)"|section class="case-actions"|p class="case-history-link").*?</(nav|section|p)>',
         re.S,
     )
     page = tools.sub("", page)

@@ -154,9 +154,10 @@ def test_saving_a_part_of_the_case_leads_back_to_the_case(case, clerk, staff):
     saved = clerk.post(url, {**data, "_save": "Spara"})
     staying = clerk.post(url, {**read_form(staff, url), "_continue": "Spara och fortsätt"})
 
-    assert saved.status_code == 302 and saved["Location"] == change_url(case)
+    # Back at the case, at the message that says what happened (where the focus goes).
+    assert saved.status_code == 302 and saved["Location"] == change_url(case) + "#meddelanden"
     assert Statement.objects.get(pk=statement.pk).commissioner == "Anna Larsson"
-    assert staying["Location"] == url
+    assert staying["Location"] == url + "#meddelanden"
 
 
 def test_adding_a_part_of_the_case_leads_back_to_the_case(case, clerk):
@@ -166,7 +167,7 @@ def test_adding_a_part_of_the_case_leads_back_to_the_case(case, clerk):
 
     response = clerk.post(url, data)
 
-    assert response.status_code == 302 and response["Location"] == change_url(case)
+    assert response.status_code == 302 and response["Location"] == change_url(case) + "#meddelanden"
 
 
 def test_moving_a_dnr_among_dnr_that_share_an_order_numbers_them(case, clerk):

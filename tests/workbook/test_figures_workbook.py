@@ -15,7 +15,9 @@ pytestmark = pytest.mark.django_db
 
 def page_text(client, case) -> str:
     html = client.get(reverse("cases:detail", args=[case.pk])).content.decode()
-    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html)).replace("\u00a0", " ")
+    text = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html)).replace("\u00a0", " ")
+    # The revision the background PDF is at: a case made by an import counts its own.
+    return re.sub(r"revision \d+", "revision N", text)
 
 
 def test_the_sheets_carry_adjustments_figures_and_quotes(city_case):  # noqa: F811

@@ -121,10 +121,9 @@ class SubjectInline(MovableInlineMixin, ServiceTabularInline):
     model = Subject
     position_field = "order"
     fields = ("order", "title")
-    verbose_name_plural = (
-        "ingående ärenden (bara när ärendet för fram flera ärenden, vart och ett med egen "
-        "rubrik, egna diarienummer och egna beslutspunkter)"
-    )
+    verbose_name_plural = "ingående ärenden"
+    # What the subjects are for, above the table (not in its heading, which the parts list repeats).
+    template = "admin/budgetplan/subjects_inline.html"
 
 
 class RegistryNumberInline(MovableInlineMixin, SubjectChoiceMixin, ServiceTabularInline):
