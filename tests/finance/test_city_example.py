@@ -105,3 +105,30 @@ def test_it_loads_beside_the_reference_case(reference_case, city_example, admin_
     assert Case.objects.count() == 2
     assert "502,0 mnkr" in page_text(admin_client, reference_case)
     assert "27,2 mnkr" in page_text(admin_client, city_example)
+
+
+def test_into_an_empty_case_list_the_workbook_makes_the_same_city_case(city_example, admin_client):
+    from tests.budgetplan.roles import as_draft
+
+    city_example = as_draft(city_example)  # a new case is a draft
+    workbook = export_case_workbook(city_example)
+    original = page_text(admin_client, city_example)
+    # Subject's keys from points and Dnr are PROTECT (branch i12a): those go first.
+    city_example.decision_points.all().delete()
+    city_example.registry_numbers.all().delete()
+    Case.objects.filter(pk=city_example.pk).delete()
+
+    report = import_workbook(workbook)
+
+    assert report.ok, [str(issue) for issue in report.issues]
+    new = report.case
+    assert new.owner == Case.Owner.CITY and new.board is None
+    assert [(s.order, s.title) for s in new.subjects.order_by("order")] == [
+        (1, "Tertialrapport 1 2024 med budgetjusteringar"),
+        (2, "Avstämning av mål och budget 2024 samt nämndernas omslutningsförändringar"),
+    ]
+    assert dict(new.registry_numbers.values_list("number", "subject__order")) == {
+        "170-0412/2024": 1, "170-0588/2024": 2}
+    assert page_text(admin_client, new) == original.replace(
+        f"/arenden/{city_example.pk}/", f"/arenden/{new.pk}/")
+    assert sheet_values(export_case_workbook(new)) == sheet_values(workbook)
