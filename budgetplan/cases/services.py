@@ -17,7 +17,7 @@ def record_move(*, instance: models.Model, field: str, siblings: models.QuerySet
     """Move a numbered row one place up or down among its siblings (the rows that share its
     parent, `instance` among them), swapping numbers with its neighbour. False at either end.
 
-    Attachments keep the decision points' references to them: see attachment_numbers_swap.
+    Attachments take the decision points' references to them along (attachments_renumber).
     """
     if direction not in (UP, DOWN):
         raise ValidationError("Okänd riktning; välj upp eller ned.")
@@ -28,12 +28,19 @@ def record_move(*, instance: models.Model, field: str, siblings: models.QuerySet
     other = index - 1 if direction == UP else index + 1
     if not 0 <= other < len(rows):
         return False
-    mine, theirs = rows[index], rows[other]
-    if isinstance(mine, Attachment):
-        attachment_numbers_swap(case_id=mine.case_id, first=mine, second=theirs, user=user)
+    numbers = [getattr(row, field) for row in rows]
+    rows[index], rows[other] = rows[other], rows[index]
+    # Each row keeps its place's number, so only the two rows that swap are written; rows that
+    # share a number (Dnr written by a script all have order 1) are numbered 1, 2, … first.
+    wanted = numbers if len(set(numbers)) == len(numbers) else list(range(1, len(rows) + 1))
+    if isinstance(rows[0], Attachment):
+        attachments_renumber(
+            case_id=rows[0].case_id,
+            mapping={getattr(row, field): number for row, number in zip(rows, wanted)},
+            user=user,
+        )
         return True
-    records_renumber(instances=[mine, theirs],
-                     numbers=[getattr(theirs, field), getattr(mine, field)], field=field, user=user)
+    records_renumber(instances=rows, numbers=wanted, field=field, user=user)
     return True
 
 
@@ -55,6 +62,3 @@ def attachments_renumber(*, case_id: int, mapping: dict[int, int], user=None) ->
     records_update(instances=points, fields=["text"], user=user)
 
 
-def attachment_numbers_swap(*, case_id: int, first: Attachment, second: Attachment, user=None):
-    attachments_renumber(case_id=case_id, mapping={first.number: second.number,
-                                                   second.number: first.number}, user=user)

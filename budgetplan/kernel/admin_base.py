@@ -174,10 +174,14 @@ class ServiceInlineFormSet(BaseInlineFormSet):
             stored = set(self.get_queryset().values_list(field, flat=True))
         next_free = max(typed | stored, default=0) + 1
         for form in kept:
-            if form.instance.pk is None and form.cleaned_data.get(field) is None:
-                form.cleaned_data[field] = next_free
-                setattr(form.instance, field, next_free)
-                next_free += 1
+            if form.cleaned_data.get(field) is not None:
+                continue
+            if form.instance.pk is None:
+                number, next_free = next_free, next_free + 1
+            else:  # a stored row whose number was emptied keeps the one it has
+                number = form.initial.get(field)
+            form.cleaned_data[field] = number
+            setattr(form.instance, field, number)
 
     def get_unique_error_message(self, unique_check):
         for constraint in self.model._meta.total_unique_constraints:

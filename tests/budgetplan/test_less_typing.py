@@ -167,3 +167,25 @@ def test_adding_a_part_of_the_case_leads_back_to_the_case(case, clerk):
     response = clerk.post(url, data)
 
     assert response.status_code == 302 and response["Location"] == change_url(case)
+
+
+def test_moving_a_dnr_among_dnr_that_share_an_order_numbers_them(case, clerk):
+    # As a script wrote them before orders were numbered: every Dnr with order 1.
+    later = RegistryNumber.objects.create(case=case, number="112-1600/2012")
+    assert RegistryNumber.objects.filter(case=case, order=1).count() == 2
+
+    clerk.post(move_url(case), {"rad": f"registrynumber:{later.pk}:up"})
+
+    assert list(RegistryNumber.objects.filter(case=case).values_list("number", "order")) == [
+        ("112-1600/2012", 1), ("112-1400/2012", 2)]
+
+
+def test_a_stored_row_whose_number_is_emptied_keeps_it(case, clerk, staff):
+    data = read_form(staff, change_url(case))
+    data["decision_points-1-number"] = ""
+    data["decision_points-1-text"] = "Andra, ändrad, enligt bilaga 2."
+
+    response = clerk.post(change_url(case), data)
+
+    assert response.status_code == 302
+    assert DecisionPoint.objects.get(case=case, number=2).text == "Andra, ändrad, enligt bilaga 2."

@@ -144,3 +144,18 @@ def test_the_city_clerk_adds_a_subject_and_files_a_point_under_it(two_subjects, 
     assert response["Location"] != url, plain(clerk.get(url).content.decode())[:3000]
     assert two_subjects.subjects.filter(title="Resultatenheter").exists()
     assert other_case_subject.title == "Främmande"
+
+
+def test_the_change_log_names_a_subject_added_in_the_admin(two_subjects, admin_client):
+    url = reverse("admin:budgetplan_case_change", args=[two_subjects.pk])
+    data = read_form(admin_client, url)
+    index = int(data["subjects-TOTAL_FORMS"])
+    data.update({f"subjects-{index}-title": "Resultatenheter", "subjects-TOTAL_FORMS": str(index + 1)})
+
+    assert admin_client.post(url, data).status_code == 302
+
+    subject = two_subjects.subjects.get(title="Resultatenheter")
+    assert subject.order == 3  # left empty: the next free number
+    log = admin_client.get(reverse("cases:changes", args=[two_subjects.pk]))
+    assert log.status_code == 200
+    assert "Resultatenheter" in log.content.decode()
