@@ -134,7 +134,9 @@ class AnyBoardMixin:
         field = super().formfield_for_foreignkey(db_field, request, **kwargs)
         if db_field.name == "board" and field is not None:
             field.queryset = Board.objects.order_by("name")
-            field.choices = list(field.choices)
+            # The shared list set below replaces the narrowed one the mixins below made (a
+            # field's own choices, once set, win over its queryset's).
+            field.choices = list(field.iterator(field))
         return field
 
 
