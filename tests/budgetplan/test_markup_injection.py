@@ -22,6 +22,8 @@ BREAKOUT = '"><img src=x onerror=alert(1)>'
 NOT_FREE_TEXT = {"memo_rotel", "number", "abbreviation"}
 # Names that label a record in the admin; the document prints the record's text, not them.
 NOT_ON_THE_PAGE = {"Investment.purpose", "ResultUnit.name", "Board.office"}
+# A figure's name labels it in the admin and the workbook; the point prints its amount.
+NOT_ON_THE_PAGE |= {"Figure.name"}
 # The board as named at the decision, shown instead of Board.name once the case is decided.
 NOT_ON_THE_PAGE |= {"Case.decided_board_name", "Case.decided_board_office"}
 # Shown in an attribute (the party's name as the title of its abbreviation), not as printed text.

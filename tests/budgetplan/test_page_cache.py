@@ -28,7 +28,7 @@ def test_decided_case_page_is_rendered_once_then_served_without_a_query(
 ):
     decide(reference_case)
     url = reverse("cases:detail", args=[reference_case.pk])
-    with django_assert_max_num_queries(26):  # 24 before subjects, adjustments and figures existed
+    with django_assert_max_num_queries(28):  # with the adjustments, figures and quotes
         first = client.get(url)
     with django_assert_num_queries(0):
         second = client.get(url)

@@ -217,3 +217,30 @@ def test_a_new_version_copies_adjustments_figures_and_quotes(city_case, admin_cl
 def test_the_figure_migration_named_the_reference_cases_total(reference_case, admin_client):
     text = text_of(page(admin_client, reference_case))
     assert "Den redovisade omslutningsförändringen med 502,0 mnkr godkänns." in text
+
+
+def test_a_boards_editor_adds_an_adjustment_and_another_boards_editor_may_not(city_case):
+    from django.core.exceptions import PermissionDenied
+
+    from tests.budgetplan.roles import client_for, user_with
+
+    editor = user_with("editor", city_case.board)
+    client = client_for(editor)
+    data = read_form(client, change_url(city_case))
+    board = f.BoardFactory(name="Östra nämnden")  # not the editor's: a row may name any board
+    add_row(data, "budget_adjustments", order="", board=str(board.pk), kind="operating",
+            description="Vinterväghållning", amount="2,5", source="")
+
+    response = client.post(change_url(city_case), data)
+
+    assert response.status_code == 302, re.findall(r'errorlist[^>]*>(.*?)</ul>', response.content.decode())
+    added = BudgetAdjustment.objects.get(case=city_case, board=board)
+    assert (added.order, added.amount) == (5, Decimal("2.5"))  # the next free order
+    assert "Ur central medelsreserv 2 tas 15,5 mnkr" in text_of(page(client, city_case))
+
+    stranger = user_with("editor", f.BoardFactory())
+    row = BudgetAdjustment(case=city_case, order=6, board=board, kind=AdjustmentKind.OPERATING,
+                           amount=Decimal("1.0"))
+    with pytest.raises(PermissionDenied):
+        record_save(instance=row, user=stranger)
+    assert client_for(stranger).get(change_url(city_case)).status_code == 404

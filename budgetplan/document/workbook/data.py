@@ -41,6 +41,7 @@ class CaseData:
     frame: object
     figures: list
     adjustments: list
+    subjects: list
     reservations: list
     signatories: list
     parties: list
@@ -55,6 +56,7 @@ def load_case(case_id: int) -> CaseData:
     case = (
         Case.objects.select_related("board", "statement", "officials_report")
         .prefetch_related("registry_numbers", "decision_points__quoted_figures__figure", "attachments",
+                          "subjects",
                           "statement__sections", "officials_report__responsibilities")
         .get(pk=case_id)
     )
@@ -155,6 +157,7 @@ def load_case(case_id: int) -> CaseData:
                      .order_by("number")),
         adjustments=list(BudgetAdjustment.objects.filter(case=case)
                          .select_related("board", "source").order_by("order")),
+        subjects=sorted(case.subjects.all(), key=lambda subject: subject.order),
         reservations=reservations,
         signatories=signatories,
         parties=sorted(parties.values(), key=lambda p: p.abbreviation),

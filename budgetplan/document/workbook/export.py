@@ -85,9 +85,16 @@ def _rows(spec: layout.Sheet, data: CaseData):
     if spec is layout.CASE:
         return list(_case_rows(data))
     if spec is layout.DECISION_POINTS:
+        subjects = {subject.pk: subject.order for subject in data.subjects}
         return [{"number": p.number, "text": p.text,
-                 "figures": layout.FIGURE_SEPARATOR.join(q.figure.name for q in p.quoted_figures.all())}
+                 "figures": layout.FIGURE_SEPARATOR.join(q.figure.name for q in p.quoted_figures.all()),
+                 "subject": subjects.get(p.subject_id)}
                 for p in data.decision_points]
+    if spec is layout.SUBJECTS:
+        return [{"order": subject.order, "title": subject.title,
+                 "registry_numbers": ", ".join(r.number for r in data.registry_numbers
+                                               if r.subject_id == subject.pk)}
+                for subject in data.subjects]
     if spec is layout.FIGURES:
         return [{"number": g.number, "name": g.name, "rows": g.rows,
                  "board": g.board.name if g.board_id else "",

@@ -40,6 +40,7 @@ from budgetplan.cases.models import (
     Responsibility,
     Statement,
     StatementSection,
+    Subject,
 )
 from budgetplan.cases.references import case_missing_references
 from budgetplan.document.revisions import one_revision
@@ -725,14 +726,61 @@ class _Importer:
                 f"citerad summa: {'; '.join(q.figure.name for q in before) or '–'} → "
                 f"{'; '.join(names) or '–'}",)))
 
+    def subjects(self) -> dict:
+        """Write the sheet Ingående ärenden and which subject each Dnr belongs to; the subjects
+        by their order, for the points."""
+        case, spec = self.case, layout.SUBJECTS
+        existing = {(s.order,): s for s in self._case_children(lambda: case.subjects.all())}
+        saved = self.sync(
+            spec, Subject, existing,
+            lambda row: {"case": case, "order": row.values["order"], "title": row.values["title"]},
+            label=lambda row: f"”{row.values['title']}”", rank=95,  # after its points and Dnr
+        )
+        by_order = {key[0]: subject for key, subject in {**existing, **saved}.items()}
+        if not case.pk or self.unread(spec) or not (existing or self.rows(spec)):
+            return by_order  # a case with one subject: its Dnr belong to no subject
+        numbers = {r.number: r for r in RegistryNumber.objects.filter(case=case)}
+        wanted: dict[str, Subject | None] = dict.fromkeys(numbers)
+        for row in self.rows(spec):
+            if not row.valid or row.values["order"] not in by_order:
+                continue
+            for number in (n.strip() for n in str(row.values.get("registry_numbers") or "")
+                           .replace(";", ",").split(",")):
+                if not number:
+                    continue
+                if number not in numbers:
+                    self.issue(spec, row, "registry_numbers", f"Diarienumret {number} står inte "
+                               f"bland ärendets diarienummer på bladet {layout.CASE.name}.")
+                    continue
+                wanted[number] = by_order[row.values["order"]]
+        for number, subject in wanted.items():
+            record = numbers[number]
+            if record.subject_id != (subject.pk if subject else None):
+                self.put(spec, None, record, RegistryNumber, {"subject": subject}, f"”{number}”",
+                         {"subject": "registry_numbers"})
+        return by_order
+
     def case_parts(self) -> None:
         case = self.case
+        subjects = self.subjects()
         figures = self.figures_and_adjustments()
+
+        def point_values(row):
+            values = {"case": case, "number": row.values["number"], "text": row.values["text"]}
+            if "subject" in row.values:  # a workbook exported before subjects has no column
+                order = row.values["subject"]
+                if order is not None and order not in subjects:
+                    self.issue(layout.DECISION_POINTS, row, "subject",
+                               f"Det ingående ärendet {order} finns inte på bladet "
+                               f"{layout.SUBJECTS.name}.")
+                    return None
+                values["subject"] = subjects.get(order) if order is not None else None
+            return values
+
         points = self.sync(
             layout.DECISION_POINTS, DecisionPoint,
             {(p.number,): p for p in self._case_children(lambda: case.decision_points.all())},
-            lambda row: {"case": case, "number": row.values["number"], "text": row.values["text"]},
-            label=lambda row: str(row.values["number"]), rank=80,
+            point_values, label=lambda row: str(row.values["number"]), rank=80,
         )
         self.point_quotes(points, figures)
         self.sync(

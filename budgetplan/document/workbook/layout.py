@@ -130,8 +130,22 @@ DECISION_POINTS = Sheet(
         Column("Text", "text", LONGTEXT, 80, required=True),
         # The names of the figures (sheet Summor) the point quotes, in order, "; " between them.
         Column("Citerad summa", "figures", TEXT, 30),
+        # The order of the subject (sheet Ingående ärenden) the point belongs to; empty: none.
+        Column("Ingående ärende", "subject", INTEGER, 10, optional_header=True),
     ),
     keys=("number",),
+)
+
+SUBJECTS = Sheet(
+    "Ingående ärenden",
+    (
+        Column("Ordning", "order", INTEGER, 9, required=True),
+        Column("Rubrik", "title", TEXT, 60, required=True),
+        Column("Dnr", "registry_numbers", TEXT, 24),
+    ),
+    keys=("order",),
+    description="För ett ärende med flera ingående ärenden: deras rubriker och diarienummer (som "
+    "också står på bladet Ärende). En beslutspunkt anger sitt ingående ärende med dess ordning.",
 )
 
 FIGURES = Sheet(
@@ -421,5 +435,5 @@ SHEETS: tuple[Sheet, ...] = (
     FINANCIAL_FRAME, OPERATING_BUDGET, TURNOVER_CHANGES, INVESTMENTS, RESULT_UNITS, MAJOR_PROJECTS,
     PARTIES, PEOPLE, RESERVATIONS, SIGNATORIES, RESERVATION_POINTS,
     # Added by issue 12, last so that an earlier workbook's sheets keep their places.
-    FIGURES, BUDGET_ADJUSTMENTS,
+    SUBJECTS, FIGURES, BUDGET_ADJUSTMENTS,
 )

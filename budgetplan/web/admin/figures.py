@@ -19,7 +19,7 @@ from finance.selectors import case_figures, case_finance
 from finance.services import figure_numbers as parse_figure_numbers
 from finance.services import point_figures_set
 
-from .base import ServiceAdmin, ServiceTabularInline
+from .base import ServiceAdmin, ServiceStackedInline, ServiceTabularInline
 from .positions import MovableInlineMixin
 
 QUOTED = "figure_numbers"
@@ -134,7 +134,9 @@ class AnyBoardMixin:
         field = super().formfield_for_foreignkey(db_field, request, **kwargs)
         if db_field.name == "board" and field is not None:
             field.queryset = Board.objects.order_by("name")
-            field.choices = list(field.choices)
+            # The shared list set below replaces the narrowed one the mixins below made (a
+            # field's own choices, once set, win over its queryset's).
+            field.choices = list(field.iterator(field))
         return field
 
 
@@ -151,16 +153,18 @@ class BudgetAdjustmentInline(AnyBoardMixin, MovableInlineMixin, ServiceTabularIn
     )
 
 
-class FigureInline(AnyBoardMixin, FigureSumsMixin, MovableInlineMixin, ServiceTabularInline):
+class FigureInline(AnyBoardMixin, FigureSumsMixin, MovableInlineMixin, ServiceStackedInline):
+    """Stacked: the list of rows a figure sums needs the width of the page."""
+
     model = Figure
     position_field = "number"
-    fields = ("number", "name", "rows", "board", "source", "summed_rows")
+    fields = (("number", "name"), "rows", ("board", "source"), "summed_rows")
     readonly_fields = ("summed_rows",)
-    template = "admin/edit_inline/described_tabular.html"
+    template = "admin/edit_inline/described_stacked.html"
     description = (
         "Summor som beslutspunkterna citerar. En summa väljer rader i ärendet: vilket slag, och "
-        "om du vill bara en nämnd och/eller en finansieringskälla. Kolumnen längst till höger "
-        "visar raderna summan summerar just nu och deras summa. En summa utan rader stoppar "
+        "om du vill bara en nämnd och/eller en finansieringskälla. Under varje summa står "
+        "raderna den summerar just nu och deras summa. En summa utan rader stoppar "
         "ärendet när det ska skickas vidare."
     )
 
