@@ -6,7 +6,7 @@ from django.contrib.auth.models import User
 from django.test import Client
 
 from budgetplan.cases.models import Attachment, Board, Case, DecisionPoint, RegistryNumber, Subject
-from tests.a11y.test_accessibility import axe_violations, browser  # noqa: F401 - the fixture
+from tests.a11y.browsing import axe_violations
 
 
 @pytest.fixture
@@ -36,14 +36,14 @@ def superuser_session(db):
 
 @pytest.mark.parametrize("width", [1280, 390])
 def test_a_city_case_with_subjects_has_no_wcag_violations(
-    browser, live_server, city_case, superuser_session, width,  # noqa: F811
+    browser, live_server, city_case, superuser_session, width,
 ):
     url = f"{live_server.url}/arenden/{city_case.pk}/"
     assert axe_violations(browser, url, width, superuser_session) == []
 
 
 def test_the_arrow_moves_an_attachment_and_its_references(
-    browser, live_server, city_case, superuser_session,  # noqa: F811
+    browser, live_server, city_case, superuser_session,
 ):
     url = f"{live_server.url}/admin/budgetplan/case/{city_case.pk}/change/"
     context = browser.new_context(viewport={"width": 1280, "height": 900})
