@@ -219,7 +219,10 @@ class ServiceInlineFormSet(BaseInlineFormSet):
             if field.widget.is_hidden:
                 continue
             column = field.label if field.label is not None else pretty_name(name)
-            field.widget.attrs["aria-label"] = f"{capfirst(column)}, {row}"
+            # A choice with the admin's "add another" buttons is a wrapper around the select it
+            # draws: the select carries the name (a copied wrapper no longer shares its attrs).
+            widget = getattr(field.widget, "widget", field.widget)
+            widget.attrs = {**widget.attrs, "aria-label": f"{capfirst(column)}, {row}"}
 
     def get_unique_error_message(self, unique_check):
         for constraint in self.model._meta.total_unique_constraints:

@@ -33,7 +33,24 @@ function addSkipLinks() {
   });
 }
 
+// A table wider than the screen scrolls in its own box. Where the box holds nothing the keyboard
+// can reach (a table with no rows yet), the box itself takes the focus, so it can be scrolled
+// with the arrow keys, and is named by its table's heading.
+function scrollableTablesReachable() {
+  document.querySelectorAll(".inline-group .tabular").forEach((box) => {
+    const reachable = box.querySelector("a[href], button, input:not([type=hidden]), select, textarea, [tabindex]");
+    if (reachable || box.scrollWidth <= box.clientWidth) {
+      return;
+    }
+    const heading = box.closest(".inline-group")?.querySelector(".inline-heading, h2");
+    box.setAttribute("tabindex", "0");
+    box.setAttribute("role", "region");
+    box.setAttribute("aria-label", heading ? heading.textContent.trim() : "Tabell");
+  });
+}
+
 document.addEventListener("DOMContentLoaded", addSkipLinks);
+document.addEventListener("DOMContentLoaded", scrollableTablesReachable);
 document.addEventListener("DOMContentLoaded", focusWhatHappened);
 // The browser moves to the address's #part after the page has loaded, which can take the focus
 // from the message (budgetplan.kernel.admin_base.to_the_message sends a save there for that

@@ -2,9 +2,8 @@
 import pytest
 from django.core.management import call_command
 
-from tests.a11y.browsing import axe_violations
-from tests.a11y.conftest import browser  # noqa: F401 - fixture
-from tests.a11y.test_accessibility import clerk_session  # noqa: F401 - fixture
+from .browsing import axe_violations
+from .test_accessibility import clerk_session  # noqa: F401 - fixture
 
 
 @pytest.fixture
@@ -14,13 +13,13 @@ def followup_loaded(reference_case):
 
 
 @pytest.mark.parametrize("width", [1280, 390])
-def test_the_report_page_has_no_wcag_violations(browser, live_server, followup_loaded, clerk_session, width):  # noqa: F811
+def test_the_report_page_has_no_wcag_violations(browser, live_server, followup_loaded, clerk_session, width):
     url = f"{live_server.url}/arenden/{followup_loaded.pk}/uppfoljning/t1/rapport/"
     assert axe_violations(browser, url, width, clerk_session) == []
 
 
 @pytest.mark.parametrize("width", [1280, 390])
-def test_the_city_pages_have_no_wcag_violations(browser, live_server, followup_loaded, clerk_session, width):  # noqa: F811
+def test_the_city_pages_have_no_wcag_violations(browser, live_server, followup_loaded, clerk_session, width):
     from followup.models import FollowUpReport
     from goals.models import CouncilGoal
 
