@@ -14,7 +14,7 @@ has histories of the size real use would give it.
 import datetime
 import random
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -35,14 +35,34 @@ from budgetplan.cases.models import (
     StatementSection,
 )
 from finance.models import (
+    Figure,
+    FigureRows,
     FinancialFrame,
     Investment,
     MajorProject,
     OperatingBudgetRow,
+    QuotedFigure,
     ResultUnit,
     TurnoverChange,
 )
+from followup.models import (
+    PERIOD_ORDER,
+    ActivityOutcome,
+    ActivityStatus,
+    Attainment,
+    BudgetRowOutcome,
+    FollowUpPeriod,
+    FollowUpReport,
+    GoalAssessment,
+    IndicatorOutcome,
+    InvestmentOutcome,
+    PeriodKind,
+    QualitativeOutcome,
+    ReportStatus,
+    default_closing_date,
+)
 from goals.models import (
+    NUMERIC_KINDS,
     Activity,
     BoardGoal,
     CouncilGoal,
@@ -500,7 +520,7 @@ def _department_names(rng: random.Random, count: int) -> list[str]:
 
 def _plan(
     *, council: Council, board: Board, board_index: int, scale: int, seed: int,
-    people: dict[str, list[Person]], writes: Writes,
+    people: dict[str, list[Person]], writes: Writes, periods: list[FollowUpPeriod] = (),
 ) -> Case:
     """One board's plan for the council's year, as unsaved rows added to `writes`."""
     year = council.year
@@ -538,14 +558,16 @@ def _plan(
                 case=case, indicator=indicator,
                 **_board_target_fields(_board_target_like(rng, target)),
             ))
+    activities = []
     council_activities = _spread(rng, _scaled("council_activities", scale), len(taken))
     for i, count in zip(taken, council_activities):
         for order in range(1, count + 1):
             start, end = _activity_dates(rng, year)
-            writes.add(1, Activity(
+            activities.append(Activity(
                 council_goal=council.council_goals[i], assigned_board=board, order=order,
                 text=words.activity(), start_date=start, end_date=end,
             ))
+            writes.add(1, activities[-1])
 
     board_goals = []
     for i, count in zip(taken, _spread(rng, _scaled("board_goals", scale), len(taken), minimum=1)):
@@ -560,10 +582,11 @@ def _plan(
     for board_goal, count in zip(board_goals, per_goal):
         for order in range(1, count + 1):
             start, end = _activity_dates(rng, year)
-            writes.add(2, Activity(
+            activities.append(Activity(
                 board_goal=board_goal, order=order, text=words.activity(),
                 start_date=start, end_date=end,
             ))
+            writes.add(2, activities[-1])
     board_indicator_orders: dict[int, int] = {}
     for board_goal in rng.sample(board_goals, min(len(board_goals), BOARD_INDICATORS_PER_SCALE * scale)):
         name, council_target = words.indicator()
@@ -581,7 +604,116 @@ def _plan(
                      scale=scale, writes=writes)
     _case_texts(case=case, board=board, names=names, rng=rng, words=words, writes=writes)
     _reservations(case=case, rng=rng, words=words, people=people, scale=scale, writes=writes)
+    if periods:
+        # A stream of its own, so the plan is the same with or without its follow-up.
+        _followup(
+            case=case, periods=periods, rng=random.Random(f"{seed}:{year}:{scale}:followup:{board_index}"),
+            plan_indicators=plan_indicators, activities=activities,
+            council_goals=[council.council_goals[i] for i in taken], board_goals=board_goals,
+            budget_rows=names["rows"], investments=names["investments"], writes=writes,
+        )
     return case
+
+
+# How the synthetic boards fare, per period: most on target, some a little short, some far off.
+FOLLOWUP_SPREAD = {"met": 6, "short": 2, "far": 2}
+ACTIVITY_WEIGHTS = {
+    PeriodKind.T1: {ActivityStatus.NOT_STARTED: 3, ActivityStatus.ONGOING: 6, ActivityStatus.DONE: 1,
+                    ActivityStatus.DELAYED: 1},
+    PeriodKind.T2: {ActivityStatus.ONGOING: 5, ActivityStatus.DONE: 3, ActivityStatus.DELAYED: 2},
+    PeriodKind.FULL_YEAR: {ActivityStatus.DONE: 7, ActivityStatus.DELAYED: 2, ActivityStatus.CANCELLED: 1},
+}
+# The share of the year's budget spent by the end of each period.
+SPENT_BY = {PeriodKind.T1: Decimal("0.32"), PeriodKind.T2: Decimal("0.65"), PeriodKind.FULL_YEAR: Decimal("1")}
+ATTAINMENTS = [Attainment.MET, Attainment.MET, Attainment.PARTLY_MET, Attainment.NOT_MET]
+FOLLOWUP_NOTE = "Uppföljningen är syntetisk: genererad för prestandamätning (generate_city)."
+
+
+def followup_periods(year: int) -> list[FollowUpPeriod]:
+    """The year's periods T1, T2 and Helår with their default closing dates, created if missing."""
+    periods = []
+    for kind in PERIOD_ORDER:
+        period, _ = FollowUpPeriod.objects.get_or_create(
+            year=year, kind=kind, defaults={"closing_date": default_closing_date(year, kind)},
+        )
+        periods.append(period)
+    return periods
+
+
+def _outcome_value(rng: random.Random, row: PlanIndicator) -> tuple[Decimal | None, str]:
+    """A number near the board's target (or a word for a target in words), drawn per period."""
+    kind = row.board_target_kind
+    if kind in NUMERIC_KINDS and row.board_target_value is not None:
+        step = Decimal(1).scaleb(-row.board_target_decimals)
+        fate = rng.choices(list(FOLLOWUP_SPREAD), weights=list(FOLLOWUP_SPREAD.values()))[0]
+        if kind == TargetKind.PLUS_MINUS:
+            # The outcome is the deviation: inside the band, or one or three steps outside it.
+            outside = {"met": None, "short": 1, "far": 3}[fate]
+            if outside is None:
+                return Decimal(0), ""
+            return (abs(row.board_target_value) + step * outside) * rng.choice([-1, 1]), ""
+        offset = {"met": rng.randint(0, 3), "short": -rng.randint(1, 2), "far": -rng.randint(4, 12)}[fate]
+        return max(Decimal(0), row.board_target_value + step * offset), ""
+    if kind in (TargetKind.INCREASE, TargetKind.DECREASE):
+        return None, rng.choice([QualitativeOutcome.INCREASED, QualitativeOutcome.INCREASED,
+                                 QualitativeOutcome.UNCHANGED, QualitativeOutcome.DECREASED])
+    return None, rng.choice([QualitativeOutcome.ACHIEVED, QualitativeOutcome.ACHIEVED,
+                             QualitativeOutcome.PARTLY_ACHIEVED, QualitativeOutcome.NOT_ACHIEVED])
+
+
+def _followup(*, case, periods, rng, plan_indicators, activities, council_goals, board_goals,
+              budget_rows, investments, writes) -> None:
+    """The plan's follow-up: an approved report for each of the year's periods, every outcome
+    entered (an indicator measured per year only in Helår)."""
+    for period in periods:
+        approved_at = datetime.datetime.combine(
+            period.closing_date + datetime.timedelta(days=30), datetime.time(12),
+            tzinfo=datetime.timezone.utc,
+        )
+        report = FollowUpReport(
+            case=case, period=period, status=ReportStatus.APPROVED, demonstration_note=FOLLOWUP_NOTE,
+            submitted_at=approved_at - datetime.timedelta(days=7), approved_at=approved_at,
+        )
+        writes.add(3, report)
+        for row in plan_indicators:
+            measured = row.indicator.periodicity != Periodicity.YEAR or period.kind == PeriodKind.FULL_YEAR
+            value, words = _outcome_value(rng, row) if measured else (None, "")
+            previous = value - Decimal(1).scaleb(-row.board_target_decimals) if value is not None and rng.random() < 0.5 else None
+            writes.add(4, IndicatorOutcome(report=report, indicator=row.indicator, value=value,
+                                           qualitative=words, previous_value=previous))
+        weights = ACTIVITY_WEIGHTS[PeriodKind(period.kind)]
+        statuses = rng.choices(list(weights), weights=list(weights.values()), k=len(activities))
+        writes.add(4, *[
+            ActivityOutcome(report=report, activity=activity, status=status)
+            for activity, status in zip(activities, statuses)
+        ])
+        writes.add(4, *[
+            GoalAssessment(report=report, council_goal=goal, attainment=rng.choice(ATTAINMENTS))
+            for goal in council_goals
+        ], *[
+            GoalAssessment(report=report, board_goal=goal, attainment=rng.choice(ATTAINMENTS))
+            for goal in board_goals
+        ])
+        spent = SPENT_BY[PeriodKind(period.kind)]
+        budget_outcomes = []
+        for row in budget_rows:
+            drift = Decimal(rng.randint(-40, 60)).scaleb(-3)  # -4 % … +6 % of the costs
+            forecast_costs = (row.costs * (1 + drift)).quantize(Decimal("0.1"))
+            budget_outcomes.append(BudgetRowOutcome(
+                report=report, budget_row=row,
+                outcome_costs=(forecast_costs * spent).quantize(Decimal("0.1")),
+                outcome_revenues=(row.revenues * spent).quantize(Decimal("0.1")),
+                forecast_costs=forecast_costs, forecast_revenues=row.revenues,
+            ))
+        writes.add(4, *budget_outcomes)
+        writes.add(4, *[
+            InvestmentOutcome(
+                report=report, investment=investment,
+                outcome=(investment.amount * spent * Decimal("0.9")).quantize(Decimal("0.1")),
+                forecast=investment.amount,
+            )
+            for investment in investments
+        ])
 
 
 def _finance(*, case, council, taken, rng, words, scale, writes) -> dict:
@@ -597,14 +729,15 @@ def _finance(*, case, council, taken, rng, words, scale, writes) -> dict:
     )
     writes.add(1, frame)
     departments = _department_names(rng, _scaled("operating_rows", scale))
-    writes.add(2, *[
+    budget_rows = [
         OperatingBudgetRow(
             frame=frame, order=order, department=department,
             costs=(costs := _tenths(rng, 20, rng.choice([300, 900, 1500, 6000]))),
             revenues=-_tenths(rng, 1, int(costs * 10) // 3) if rng.random() < 0.4 else Decimal("0.0"),
         )
         for order, department in enumerate(departments, start=1)
-    ])
+    ]
+    writes.add(2, *budget_rows)
     investments = []
     for order in range(1, scale + 1):
         premises = words.pick(PREMISES)
@@ -640,7 +773,8 @@ def _finance(*, case, council, taken, rng, words, scale, writes) -> dict:
         )
         for order in range(1, _scaled("turnover_changes", scale) + 1)
     ])
-    return {"result_unit": unit_names[0], "department": departments[0]}
+    return {"result_unit": unit_names[0], "department": departments[0], "rows": budget_rows,
+            "investments": investments}
 
 
 def _case_texts(*, case, board, names, rng, words, writes) -> None:
@@ -654,10 +788,15 @@ def _case_texts(*, case, board, names, rng, words, writes) -> None:
         DecisionPoint(case=case, number=3,
                       text=f"{names['result_unit']} inom {names['department'].lower()} får utgöra "
                            f"en resultatenhet."),
-        DecisionPoint(case=case, number=4, figure=DecisionPoint.Figure.TURNOVER_CHANGE_TOTAL,
-                      text=f"Den redovisade omslutningsförändringen med {AMOUNT_PLACEHOLDER} mnkr "
-                           f"godkänns."),
     ])
+    # Point 4 quotes the sum of the turnover changes, as the reference case does.
+    quoting = DecisionPoint(case=case, number=4,
+                            text=f"Den redovisade omslutningsförändringen med {AMOUNT_PLACEHOLDER} "
+                                 f"mnkr godkänns.")
+    turnover = Figure(case=case, number=1, name="Summa omslutningsförändringar",
+                      rows=FigureRows.TURNOVER)
+    writes.add(1, quoting, turnover)
+    writes.add(2, QuotedFigure(point=quoting, position=1, figure=turnover))
     first, last = words.pick(FIRST_NAMES), words.pick(LAST_NAMES)
     statement = Statement(
         case=case, commissioner=f"{first} {last}",
@@ -809,9 +948,11 @@ def _boards(count: int, counts: dict[str, int]) -> list[Board]:
 @transaction.atomic
 def generate_city(
     *, boards: int = 50, years: int = 3, scale: int = 10, seed: int = 1, first_year: int = 2013,
-    progress: Callable[[str], None] | None = None,
+    progress: Callable[[str], None] | None = None, followup: bool | Collection[int] = True,
 ) -> CityReport:
-    """Fill the database with `boards` plans a year for `years` years from `first_year`."""
+    """Fill the database with `boards` plans a year for `years` years from `first_year`, each
+    followed up in T1, T2 and Helår with approved reports: every year's plans, none (`followup`
+    false) or those of the years `followup` names."""
     if boards < 1 or years < 1 or scale < 1:
         raise ValueError("boards, years och scale måste vara minst 1.")
     started = time.perf_counter()
@@ -832,9 +973,11 @@ def generate_city(
         writes = Writes()
         council = _council(year, scale, seed, writes)
         writes.flush(counts)
+        followed_up = followup is True or (followup and year in followup)
+        periods = followup_periods(year) if followed_up else []
         for index, board in enumerate(board_rows):
             cases.append(_plan(council=council, board=board, board_index=index, scale=scale,
-                               seed=seed, people=people, writes=writes))
+                               seed=seed, people=people, writes=writes, periods=periods))
             if (index + 1) % BOARDS_PER_FLUSH == 0:
                 writes.flush(counts)
         writes.flush(counts)

@@ -3,6 +3,7 @@
 Every amount is in mnkr (million kronor) with one decimal, as the document writes it. Totals are
 never stored: they are summed from the rows by the selectors.
 """
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
 
@@ -196,6 +197,11 @@ class TurnoverChange(models.Model):
     order = models.PositiveSmallIntegerField("ordning")
     description = models.CharField("beskrivning", max_length=300)
     amount = amount_field("belopp (mnkr)")
+    board = models.ForeignKey(
+        "budgetplan.Board", verbose_name="nämnd", on_delete=models.PROTECT, null=True,
+        blank=True, related_name="+",
+        help_text="Den nämnd förändringen gäller, i ett ärende för flera nämnder; annars tomt.",
+    )
     version = version_field()
     history = RecordHistory()
 
@@ -212,3 +218,209 @@ class TurnoverChange(models.Model):
 
     def __str__(self):
         return self.description
+
+
+class FinancingSource(models.Model):
+    """Where a budget adjustment's money comes from, e.g. central medelsreserv 2 (shared by all
+    cases, like the boards)."""
+
+    name = models.CharField("namn", max_length=200, help_text="T.ex. Central medelsreserv.")
+    number = models.CharField(
+        "nummer", max_length=20, blank=True, help_text="Reservens nummer, t.ex. 2; tomt om den saknar.",
+    )
+    purpose = models.CharField(
+        "ändamål", max_length=300, blank=True,
+        help_text="T.ex. Särskilda medel för oförutsedda kostnader.",
+    )
+    version = version_field()
+    history = RecordHistory()
+
+    class Meta:
+        verbose_name = "finansieringskälla"
+        verbose_name_plural = "finansieringskällor"
+        ordering = ["name", "number"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["name", "number"], name="financing_source_unique",
+                violation_error_message="Finansieringskällan finns redan.",
+            ),
+        ]
+
+    def __str__(self):
+        return self.label
+
+    @property
+    def label(self) -> str:
+        """"Central medelsreserv 2", as the document names it."""
+        return f"{self.name} {self.number}".strip()
+
+
+class AdjustmentKind(models.TextChoices):
+    """What a budget adjustment changes."""
+
+    OPERATING = "operating", "Driftbudget, nettokostnad"
+    INVESTMENT = "investment", "Investeringsutgift"
+    TURNOVER = "turnover", "Omslutningsförändring, kostnader och intäkter"
+
+
+class BudgetAdjustment(models.Model):
+    """A budgetjustering: a change to one board's budget granted in the case, financed from a
+    named source. A turnover change raises the board's costs and revenues by the amount alike."""
+
+    case = models.ForeignKey(
+        "budgetplan.Case", verbose_name="ärende", on_delete=models.CASCADE,
+        related_name="budget_adjustments",
+    )
+    order = models.PositiveSmallIntegerField("ordning")
+    board = models.ForeignKey(
+        "budgetplan.Board", verbose_name="nämnd", on_delete=models.PROTECT, related_name="+",
+    )
+    kind = models.CharField("slag", max_length=20, choices=AdjustmentKind.choices)
+    description = models.CharField(
+        "avser", max_length=300, blank=True, help_text="T.ex. Ökade kostnader för skolskjuts.",
+    )
+    amount = amount_field("belopp (mnkr)", help_text="En minskning anges negativt.")
+    source = models.ForeignKey(
+        FinancingSource, verbose_name="finansieras ur", on_delete=models.PROTECT, null=True,
+        blank=True, related_name="adjustments",
+        help_text="Tomt när justeringen inte finansieras ur någon särskild källa.",
+    )
+    version = version_field()
+    history = RecordHistory()
+
+    class Meta:
+        verbose_name = "budgetjustering"
+        verbose_name_plural = "budgetjusteringar"
+        ordering = ["order"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["case", "order"], name="budget_adjustment_order_unique",
+                violation_error_message="Ordningsnumret finns redan bland budgetjusteringarna.",
+            ),
+            models.CheckConstraint(
+                condition=Q(kind__in=AdjustmentKind.values), name="budget_adjustment_kind_known",
+                violation_error_message="Välj driftbudget, investeringsutgift eller "
+                "omslutningsförändring.",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.board} – {self.get_kind_display()}"
+
+
+class FigureRows(models.TextChoices):
+    """Which rows of the case a figure sums."""
+
+    ADJUSTMENTS = "adjustments", "Budgetjusteringar, alla slag"
+    ADJUSTMENT_OPERATING = "adjustment_operating", "Budgetjusteringar, driftbudget (nettokostnad)"
+    ADJUSTMENT_INVESTMENT = "adjustment_investment", "Budgetjusteringar, investeringsutgifter"
+    TURNOVER = "turnover", "Omslutningsförändringar (tabellen och budgetjusteringar av det slaget)"
+    OPERATING_NET = "operating_net", "Driftbudgetens tabell, netto"
+    OPERATING_COSTS = "operating_costs", "Driftbudgetens tabell, kostnader"
+    OPERATING_REVENUES = "operating_revenues", "Driftbudgetens tabell, intäkter"
+    INVESTMENTS = "investments", "Investeringar (ekonomiska förutsättningar)"
+
+
+# The rows of the financial frame's own tables name no board and no source of financing.
+FRAME_TABLE_ROWS = (
+    FigureRows.OPERATING_NET, FigureRows.OPERATING_COSTS, FigureRows.OPERATING_REVENUES,
+    FigureRows.INVESTMENTS,
+)
+
+
+class Figure(models.Model):
+    """A named sum (summa) of the case's rows that decision points quote.
+
+    It stores only which rows it sums; the amount is computed from them whenever it is shown
+    (finance.figures), so changing a row changes every point that quotes it.
+    """
+
+    case = models.ForeignKey(
+        "budgetplan.Case", verbose_name="ärende", on_delete=models.CASCADE, related_name="figures",
+    )
+    number = models.PositiveSmallIntegerField("nummer")
+    name = models.CharField("namn", max_length=200, help_text="T.ex. Summa omslutningsförändringar.")
+    rows = models.CharField("summerar", max_length=30, choices=FigureRows.choices)
+    board = models.ForeignKey(
+        "budgetplan.Board", verbose_name="bara nämnd", on_delete=models.PROTECT, null=True,
+        blank=True, related_name="+", help_text="Tomt: rader för alla nämnder.",
+    )
+    source = models.ForeignKey(
+        FinancingSource, verbose_name="bara finansieringskälla", on_delete=models.PROTECT,
+        null=True, blank=True, related_name="figures", help_text="Tomt: oavsett finansiering.",
+    )
+    version = version_field()
+    history = RecordHistory()
+
+    class Meta:
+        verbose_name = "summa"
+        verbose_name_plural = "summor"
+        ordering = ["number"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["case", "number"], name="figure_number_unique",
+                violation_error_message="Numret finns redan bland ärendets summor.",
+            ),
+            models.UniqueConstraint(
+                fields=["case", "name"], name="figure_name_unique",
+                violation_error_message="Namnet finns redan bland ärendets summor.",
+            ),
+            models.CheckConstraint(
+                condition=Q(number__gte=1), name="figure_number_positive",
+                violation_error_message="Numret måste vara minst 1.",
+            ),
+            models.CheckConstraint(
+                condition=~Q(rows__in=[choice.value for choice in FRAME_TABLE_ROWS])
+                | (Q(board__isnull=True) & Q(source__isnull=True)),
+                name="figure_frame_table_unfiltered",
+                violation_error_message="Raderna i de ekonomiska förutsättningarnas tabeller "
+                "har ingen nämnd eller finansieringskälla: lämna de valen tomma.",
+            ),
+        ]
+
+    def __str__(self):
+        return f"Summa {self.number}: {self.name}"
+
+
+class QuotedFigure(models.Model):
+    """That a decision point quotes a figure, and where: {belopp} when it quotes one, {belopp:1},
+    {belopp:2} … by this position when it quotes several."""
+
+    point = models.ForeignKey(
+        "budgetplan.DecisionPoint", verbose_name="beslutspunkt", on_delete=models.CASCADE,
+        related_name="quoted_figures",
+    )
+    position = models.PositiveSmallIntegerField("plats")
+    # RESTRICT, not PROTECT: a figure stays while a point quotes it, but a case deleted whole
+    # takes its points, their quotes and its figures together.
+    figure = models.ForeignKey(
+        Figure, verbose_name="summa", on_delete=models.RESTRICT, related_name="quotes",
+    )
+    version = version_field()
+    history = RecordHistory()
+
+    class Meta:
+        verbose_name = "citerad summa"
+        verbose_name_plural = "citerade summor"
+        ordering = ["position"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["point", "position"], name="quoted_figure_position_unique",
+                violation_error_message="Platsen finns redan bland punktens summor.",
+            ),
+            models.UniqueConstraint(
+                fields=["point", "figure"], name="quoted_figure_once",
+                violation_error_message="Punkten citerar redan den summan.",
+            ),
+            models.CheckConstraint(
+                condition=Q(position__gte=1), name="quoted_figure_position_positive",
+                violation_error_message="Platsen måste vara minst 1.",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.point} – {self.figure}"
+
+    def clean(self):
+        if self.point_id and self.figure_id and self.point.case_id != self.figure.case_id:
+            raise ValidationError({"figure": "Punkten kan bara citera summor i sitt eget ärende."})

@@ -8,11 +8,16 @@ from django.utils.safestring import SafeString
 from budgetplan.kernel.formatting import format_decimal
 from budgetplan.kernel.placeholders import AMOUNT_PLACEHOLDER, fill_placeholder
 
+from .figures import FigureValue, figure_values
 from .models import (
+    AdjustmentKind,
+    BudgetAdjustment,
+    Figure,
     FinancialFrame,
     Investment,
     MajorProject,
     OperatingBudgetRow,
+    QuotedFigure,
     ResultUnit,
     TurnoverChange,
 )
@@ -70,6 +75,11 @@ class FinanceSection:
         return _sum(change.amount for change in self.turnover_changes)
 
     @property
+    def turnover_changes_name_boards(self) -> bool:
+        """A table of turnover changes across boards shows each row's board."""
+        return any(change.board_id for change in self.turnover_changes)
+
+    @property
     def investment_texts(self) -> list[SafeString]:
         """Each investment's text with its amount where the author wrote {belopp}."""
         return [
@@ -87,7 +97,10 @@ def case_finance(*, case_id: int) -> FinanceSection | None:
             Prefetch("investments", queryset=Investment.objects.order_by("order")),
             Prefetch("result_units", queryset=ResultUnit.objects.order_by("order")),
             Prefetch("projects", queryset=MajorProject.objects.order_by("order")),
-            Prefetch("turnover_changes", queryset=TurnoverChange.objects.order_by("order")),
+            Prefetch(
+                "turnover_changes",
+                queryset=TurnoverChange.objects.select_related("board").order_by("order"),
+            ),
         )
         .first()
     )
@@ -100,4 +113,70 @@ def case_finance(*, case_id: int) -> FinanceSection | None:
         result_units=list(frame.result_units.all()),
         projects=list(frame.projects.all()),
         turnover_changes=list(frame.turnover_changes.all()),
+    )
+
+
+@dataclass
+class AdjustmentTable:
+    """The budget adjustments of one kind, as the document lists them, with their total."""
+
+    kind: str
+    label: str
+    rows: list[BudgetAdjustment]
+
+    @property
+    def total(self) -> Decimal:
+        return _sum(row.amount for row in self.rows)
+
+    @property
+    def anchor(self) -> str:
+        return f"budgetjusteringar-{self.kind}"
+
+
+@dataclass
+class CaseFigures:
+    """A case's budget adjustments, its figures with their computed sums, and which points
+    quote which figures (in their order)."""
+
+    adjustments: list[BudgetAdjustment]
+    values: dict[int, FigureValue]
+    quotes: dict[int, list[QuotedFigure]]
+
+    @property
+    def adjustment_tables(self) -> list[AdjustmentTable]:
+        tables = []
+        for kind in AdjustmentKind:
+            rows = [row for row in self.adjustments if row.kind == kind]
+            if rows:
+                tables.append(AdjustmentTable(kind.value, kind.label, rows))
+        return tables
+
+    @property
+    def figures(self) -> list[FigureValue]:
+        return list(self.values.values())
+
+    def point_amounts(self, point_id: int) -> list[FigureValue]:
+        """The figures a point quotes, in the order its placeholders number them."""
+        return [self.values[quote.figure_id] for quote in self.quotes.get(point_id, [])]
+
+
+def case_adjustments(*, case_id: int) -> list[BudgetAdjustment]:
+    return list(
+        BudgetAdjustment.objects.filter(case_id=case_id).select_related("board", "source")
+        .order_by("order")
+    )
+
+
+def case_figures(*, case_id: int, finance: FinanceSection | None) -> CaseFigures:
+    """The case's adjustments and figures, in three queries; `finance` is the case's frame as
+    case_finance read it (its rows are summed too)."""
+    adjustments = case_adjustments(case_id=case_id)
+    figures = list(Figure.objects.filter(case_id=case_id).order_by("number"))
+    quotes: dict[int, list[QuotedFigure]] = {}
+    for quote in QuotedFigure.objects.filter(point__case_id=case_id).order_by("point_id", "position"):
+        quotes.setdefault(quote.point_id, []).append(quote)
+    return CaseFigures(
+        adjustments=adjustments,
+        values=figure_values(figures, adjustments=adjustments, finance=finance),
+        quotes=quotes,
     )

@@ -37,6 +37,13 @@ class Unit(models.TextChoices):
     MSEK = "mnkr", "mnkr"
 
 
+class Direction(models.TextChoices):
+    """Which way an indicator's outcome is better, for its follow-up status (followup.status)."""
+
+    HIGHER = "higher", "Högre är bättre"
+    LOWER = "lower", "Lägre är bättre"
+
+
 class Periodicity(models.TextChoices):
     YEAR = "year", "År"
     HALF_YEAR = "half_year", "Halvår"
@@ -261,6 +268,16 @@ class Indicator(models.Model):
     periodicity = models.CharField(
         "periodicitet", max_length=20, choices=Periodicity.choices, default=Periodicity.YEAR,
     )
+    # For the follow-up: which way is better, and how far short of the target still counts as
+    # "delvis uppfyllt" (in the target's unit), see followup.status.indicator_status.
+    direction = models.CharField(
+        "riktning", max_length=10, choices=Direction.choices, default=Direction.HIGHER,
+    )
+    tolerance = models.DecimalField(
+        "tolerans för delvis uppfyllt", max_digits=12, decimal_places=2, default=Decimal("0"),
+        help_text="Hur långt från målet ett utfall får ligga och ändå räknas som delvis "
+        "uppfyllt, i målets enhet (t.ex. 2 för 2 procentenheter).",
+    )
     version = version_field()
     history = RecordHistory()
 
@@ -292,6 +309,10 @@ class Indicator(models.Model):
                 violation_error_message="Ordningsnumret finns redan bland indikatorerna under detta nämndmål.",
             ),
             *target_constraints("indicator", "council_target", "KF:s årsmål"),
+            models.CheckConstraint(
+                condition=Q(tolerance__gte=0), name="indicator_tolerance_not_negative",
+                violation_error_message="Toleransen kan inte vara negativ.",
+            ),
         ]
 
     def __str__(self):

@@ -94,7 +94,10 @@ REGISTRY_NUMBERS = ["112-2321/2011"]
 # proposed, on the day the commissioner signed.
 CASE_TIMESTAMP = datetime.datetime(2012, 1, 11, tzinfo=ZoneInfo("Europe/Stockholm"))
 
-# (text, figure). Point 4 quotes the sum of the turnover changes; the renderer computes 502,0.
+# The figures the points quote: (name, which rows it sums; finance.models.FigureRows).
+FIGURES = [("Summa omslutningsförändringar", "turnover")]
+# (text, the name of the figure it quotes). Point 4 quotes the sum of the turnover changes; the
+# renderer computes 502,0.
 DECISION_POINTS = [
     ("Förslag till budget/verksamhetsplan för 2012 för Kommunfullmäktige m.m. godkänns.", ""),
     (
@@ -105,7 +108,7 @@ DECISION_POINTS = [
         "",
     ),
     ("Visningsenheten inom administrativa avdelningen får utgöra en resultatenhet.", ""),
-    ("Den redovisade omslutningsförändringen med {belopp} mnkr godkänns.", "turnover_change_total"),
+    ("Den redovisade omslutningsförändringen med {belopp} mnkr godkänns.", "Summa omslutningsförändringar"),
 ]
 
 STATEMENT = {
@@ -1882,6 +1885,31 @@ TURNOVER_TOTAL = "502.0"  # the sum row as typed, checked against the rows
 # ============================================================================================
 
 PERIODICITY = {"År": "year", "Tertial": "tertial"}
+
+# For the follow-up (followup.status): the indicators where a lower outcome is better, and how far
+# from its target an outcome still counts as "delvis uppfyllt", in the target's unit. The document
+# states neither; these are the plain reading of each measure (a cost share, sick leave and
+# energy use should go down), chosen for the demonstration.
+LOWER_IS_BETTER = {
+    "Elanvändning per kvadratmeter",
+    "Sjukfrånvaro (alla nämnder/bolag)",
+    "Stadens kapitalkostnader per nettodriftskostnader",
+    "Stadens nettodriftskostnader per skatteintäkter",
+}
+TOLERANCES = {
+    "Företagens nöjdhet med effektiviteten": "3",
+    "Företagens nöjdhet med information från staden": "3",
+    "Andel upphandlad verksamhet i konkurrens (alla nämnder)": "5",
+    "Elanvändning per kvadratmeter": "4",
+    "Sjukfrånvaro (alla nämnder/bolag)": "0.5",
+    "Kommunkoncernens soliditet inkl. pensionsåtaganden": "2",
+    "Nämndens budgetföljsamhet efter resultatöverföringar (alla nämnder)": "2",
+    "Nämndens budgetföljsamhet före resultatöverföringar (alla nämnder)": "2",
+    "Nämndens prognossäkerhet T2 (alla nämnder)": "1",
+    "Stadens kapitalkostnader per nettodriftskostnader": "1",
+    "Stadens nettodriftskostnader per skatteintäkter": "1",
+    "Stadens soliditet inkl. pensionsåtaganden": "2",
+}
 NUMBER_TARGET = re.compile(r"(?P<pm>\+/- )?(?P<int>\d+)(?:,(?P<frac>\d+))?(?: (?P<unit>%|st|kWh|mnkr))?")
 
 
@@ -1941,8 +1969,14 @@ def build():
         )
         for order, number in enumerate(REGISTRY_NUMBERS, start=1):
             save(case_models.RegistryNumber, case=case, number=number, order=order)
+        figures = {
+            name: save(finance_models.Figure, case=case, number=number, name=name, rows=rows)
+            for number, (name, rows) in enumerate(FIGURES, start=1)
+        }
         for number, (point_text, figure) in enumerate(DECISION_POINTS, start=1):
-            save(case_models.DecisionPoint, case=case, number=number, text=point_text, figure=figure)
+            point = save(case_models.DecisionPoint, case=case, number=number, text=point_text)
+            if figure:
+                save(finance_models.QuotedFigure, point=point, position=1, figure=figures[figure])
 
         statement = save(case_models.Statement, case=case, **STATEMENT)
         for order, (heading, body) in enumerate(STATEMENT_SECTIONS, start=1):
@@ -2014,6 +2048,8 @@ def build():
                         council_target_decimals=council["decimals"],
                         council_target_unit=council["unit"],
                         periodicity=PERIODICITY[periodicity],
+                        direction="lower" if name in LOWER_IS_BETTER else "higher",
+                        tolerance=Decimal(TOLERANCES.get(name, "0")),
                     )
                     own = target(board_target, year)
                     save(

@@ -11,6 +11,7 @@ declare -A why=(
   [libpangoft2-1.0-0]="Pango, som WeasyPrint sätter PDF:ens text med"
   [libharfbuzz-subset0]="HarfBuzz, som bäddar in bara de tecken PDF:en använder"
   [chromium]="webbläsaren som tillgänglighetstesterna körs i"
+  [redis-server]="Redis, jobbkön som testerna av PDF:erna i bakgrunden kör mot"
 )
 if [ "$(id -u)" != 0 ] || ! command -v apt-get >/dev/null; then
   exit 0

@@ -41,10 +41,41 @@ class RegistryNumberFactory(factory.django.DjangoModelFactory):
 class DecisionPointFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = case_models.DecisionPoint
+        skip_postgeneration_save = True
 
     case = factory.SubFactory(CaseFactory)
     number = factory.Sequence(lambda n: n + 1)
     text = "Förslaget godkänns."
+
+    @factory.post_generation
+    def figure(obj, create, extracted, **kwargs):
+        """figure="turnover" (a finance.models.FigureRows value, or a Figure): the point quotes
+        that figure of its case, made if the case has none of those rows yet."""
+        if create and extracted:
+            quote_figures(obj, [extracted])
+
+
+def figure_of(case, rows, **selection):
+    """The case's figure that sums `rows` (with this board/source), made with the next number."""
+    from finance.models import Figure, FigureRows
+
+    found = Figure.objects.filter(case=case, rows=rows, **selection).first()
+    if found is not None:
+        return found
+    number = Figure.objects.filter(case=case).count() + 1
+    return Figure.objects.create(
+        case=case, number=number, rows=rows, name=f"{FigureRows(rows).label} ({number})", **selection,
+    )
+
+
+def quote_figures(point, figures):
+    """Make `point` quote `figures` (Figure objects or FigureRows values), in this order."""
+    from finance.models import Figure, QuotedFigure
+
+    for position, figure in enumerate(figures, start=1):
+        if not isinstance(figure, Figure):
+            figure = figure_of(point.case, figure)
+        QuotedFigure.objects.create(point=point, position=position, figure=figure)
 
 
 class StrategicGoalFactory(factory.django.DjangoModelFactory):
@@ -288,3 +319,25 @@ class MajorProjectFactory(factory.django.DjangoModelFactory):
     order = factory.Sequence(lambda n: n + 1)
     title = factory.Sequence(lambda n: f"Projekt {n}")
     body = "Projektets beskrivning."
+
+
+class FinancingSourceFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = finance_models.FinancingSource
+
+    name = "Central medelsreserv"
+    number = factory.Sequence(lambda n: str(n + 2))
+    purpose = "Särskilda medel"
+
+
+class BudgetAdjustmentFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = finance_models.BudgetAdjustment
+
+    case = factory.SubFactory(CaseFactory)
+    order = factory.Sequence(lambda n: n + 1)
+    board = factory.SubFactory(BoardFactory)
+    kind = finance_models.AdjustmentKind.OPERATING
+    description = "Ökade kostnader"
+    amount = Decimal("10.0")
+    source = factory.SubFactory(FinancingSourceFactory)

@@ -10,7 +10,7 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-PACKAGES = ("budgetplan", "goals", "finance", "reservations", "bench")
+PACKAGES = ("budgetplan", "goals", "finance", "reservations", "followup", "bench")
 LINT = "from importlinter.cli import lint_imports; raise SystemExit(lint_imports(no_cache=True, no_logo=True))"
 
 

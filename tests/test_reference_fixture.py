@@ -78,7 +78,8 @@ def test_decision_point_4_computes_its_figure_instead_of_typing_it(reference_cas
     assert [point.number for point in points] == [1, 2, 3, 4]
     assert point_4.text == "Den redovisade omslutningsförändringen med {belopp} mnkr godkänns."
     assert "502" not in point_4.text
-    assert point_4.figure == DecisionPoint.Figure.TURNOVER_CHANGE_TOTAL
+    (quote,) = point_4.quoted_figures.all()
+    assert (quote.figure.name, quote.figure.rows) == ("Summa omslutningsförändringar", "turnover")
 
 
 def test_case_header_statement_attachments_and_report(reference_case):

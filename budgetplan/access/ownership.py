@@ -16,6 +16,7 @@ from reservations import models as reservations
 CASE_ID_PATHS: dict[type[models.Model], str] = {
     cases.Case: "pk",
     cases.RegistryNumber: "case_id",
+    cases.Subject: "case_id",
     cases.DecisionPoint: "case_id",
     cases.Statement: "case_id",
     cases.StatementSection: "statement__case_id",
@@ -32,6 +33,9 @@ CASE_ID_PATHS: dict[type[models.Model], str] = {
     finance.ResultUnit: "frame__case_id",
     finance.MajorProject: "frame__case_id",
     finance.TurnoverChange: "frame__case_id",
+    finance.BudgetAdjustment: "case_id",
+    finance.Figure: "case_id",
+    finance.QuotedFigure: "point__case_id",
     reservations.Reservation: "case_id",
     reservations.Signatory: "reservation__case_id",
     reservations.ReservationPoint: "reservation__case_id",
@@ -40,6 +44,7 @@ CASE_ID_PATHS: dict[type[models.Model], str] = {
 # Records the council (or the registry of parties and people) owns and every plan shares.
 SHARED_MODELS = (
     goals.StrategicGoal, goals.CouncilGoal, reservations.Party, reservations.Person,
+    finance.FinancingSource,
 )
 
 
@@ -104,6 +109,12 @@ def case_ids_for(instance: models.Model) -> set[int]:
     elif isinstance(instance, reservations.Person):
         rows = reservations.Reservation.objects.filter(signatory_rows__person=instance)
         return set(rows.values_list("case_id", flat=True))
+    elif isinstance(instance, finance.FinancingSource):
+        # A case shows a source by the budget adjustments and the figures that name it.
+        return _case_ids_union(
+            finance.BudgetAdjustment.objects.filter(source=instance),
+            finance.Figure.objects.filter(source=instance),
+        )
     elif isinstance(instance, reservations.Party):
         rows = reservations.Reservation.objects.filter(signatory_rows__person__party=instance)
         return set(rows.values_list("case_id", flat=True))

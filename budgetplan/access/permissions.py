@@ -17,6 +17,11 @@ The services, the admin and the views all ask here, so a rule reads the same on 
 A role applies to the boards a user belongs to (BoardMembership). A case that is not decided is
 invisible to anyone else: the views answer 404, as for a case that does not exist.
 
+City-wide cases (Case.owner "city", no board) belong to the city office: the board marked
+`city_office` (the executive board, whose office is Stadsledningskontoret). Its members have the
+same roles for the city-wide cases as for that board's own plans; the staff of other boards
+read a city-wide case only once it is decided, like everyone else.
+
 That a decided case never changes is another rule, enforced for everyone (administrators too)
 by budgetplan.document.lifecycle; these functions say only what a role may do.
 """
@@ -38,6 +43,9 @@ ADMINISTRATOR = "Administratör"
 ROLES = (EDITOR, CLERK, READER, ADMINISTRATOR)
 
 NOT_YOUR_BOARD = "Du kan bara ändra ärenden för de nämnder du hör till."
+CITY_OFFICE_ONLY = (
+    "Stadsövergripande ärenden skrivs av stadsledningskontoret; du hör inte dit."
+)
 EDITOR_DRAFTS_ONLY = (
     "Ärendet är inte längre ett utkast; nu kan bara nämndsekreteraren ändra det."
 )
@@ -62,17 +70,38 @@ class ChangeRefused(PermissionDenied, ValidationError):
 
 @dataclass(frozen=True)
 class Access:
-    """A user's roles and boards, read once per user object (that is, once per request)."""
+    """A user's roles and boards, read once per user object (that is, once per request).
+
+    `city_office` is the id of the city office's board when the user belongs to it: their roles
+    then also cover the city-wide cases.
+    """
 
     administrator: bool
     roles: frozenset[str]
     boards: frozenset[int]
+    city_office: int | None = None
 
     def boards_with(self, *roles: str) -> frozenset[int]:
         return self.boards if self.roles.intersection(roles) else frozenset()
 
 
 NOBODY = Access(False, frozenset(), frozenset())
+
+
+def _owned_by(case: Case, board_ids: frozenset[int], rights: Access) -> bool:
+    """Whether the case belongs to one of these boards; a city-wide case to the city office's."""
+    if case.board_id is None:
+        return rights.city_office is not None and rights.city_office in board_ids
+    return case.board_id in board_ids
+
+
+def case_owner_filter(board_ids, rights: Access, prefix: str = "") -> Q:
+    """The cases (through `prefix`, e.g. "frame__case__") of these boards, and the city-wide
+    cases when the city office's board is among them."""
+    condition = Q(**{f"{prefix}board_id__in": board_ids})
+    if rights.city_office is not None and rights.city_office in board_ids:
+        condition |= Q(**{f"{prefix}owner": Case.Owner.CITY})
+    return condition
 
 
 def access(user) -> Access:
@@ -87,16 +116,18 @@ def access(user) -> Access:
         # Roles and boards in one query: every page a member reads pays for it.
         groups = user.groups.filter(name__in=ROLES).order_by().values_list(
             "name", Value(None, output_field=models.BigIntegerField()),
+            Value(False, output_field=models.BooleanField()),
         )
         # No ORDER BY in either part (BoardMembership orders by board name): SQLite refuses
         # one inside a compound statement.
         memberships = BoardMembership.objects.filter(user=user).order_by().values_list(
-            Value("", output_field=models.CharField()), "board_id",
+            Value("", output_field=models.CharField()), "board_id", "board__city_office",
         )
         rows = list(groups.union(memberships, all=True))
-        roles = frozenset(name for name, board_id in rows if name)
-        boards = frozenset(board_id for name, board_id in rows if board_id is not None)
-        result = Access(ADMINISTRATOR in roles, roles, boards)
+        roles = frozenset(name for name, board_id, city in rows if name)
+        boards = frozenset(board_id for name, board_id, city in rows if board_id is not None)
+        city_office = next((board_id for name, board_id, city in rows if city), None)
+        result = Access(ADMINISTRATOR in roles, roles, boards, city_office)
     user._budgetplan_access = result
     return result
 
@@ -124,7 +155,7 @@ def can_view_case(user, case: Case) -> bool:
     if case.status == Case.Status.DECIDED:
         return True
     rights = access(user)
-    return rights.administrator or case.board_id in readable_board_ids(user)
+    return rights.administrator or _owned_by(case, readable_board_ids(user), rights)
 
 
 def visible_cases(user, queryset: models.QuerySet | None = None) -> models.QuerySet:
@@ -133,7 +164,8 @@ def visible_cases(user, queryset: models.QuerySet | None = None) -> models.Query
     if is_administrator(user):
         return queryset
     return queryset.filter(
-        Q(status=Case.Status.DECIDED) | Q(board_id__in=readable_board_ids(user))
+        Q(status=Case.Status.DECIDED)
+        | case_owner_filter(readable_board_ids(user), access(user))
     )
 
 
@@ -141,11 +173,11 @@ def can_export_case(user, case: Case) -> bool:
     """PDF and workbook: anyone for a decided case; before that the board's clerks."""
     if case.status == Case.Status.DECIDED:
         return True
-    return is_administrator(user) or case.board_id in clerk_board_ids(user)
+    return is_administrator(user) or _owned_by(case, clerk_board_ids(user), access(user))
 
 
 def can_transition_case(user, case: Case) -> bool:
-    return is_administrator(user) or case.board_id in clerk_board_ids(user)
+    return is_administrator(user) or _owned_by(case, clerk_board_ids(user), access(user))
 
 
 def can_start_new_version(user, case: Case) -> bool:
@@ -161,9 +193,9 @@ def edit_refusal(user, case: Case, *, reservation: bool = False) -> str | None:
     rights = access(user)
     if rights.administrator:
         return None
-    if case.board_id not in editable_board_ids(user):
-        return NOT_YOUR_BOARD
-    if case.board_id in clerk_board_ids(user):
+    if not _owned_by(case, editable_board_ids(user), rights):
+        return CITY_OFFICE_ONLY if case.board_id is None else NOT_YOUR_BOARD
+    if _owned_by(case, clerk_board_ids(user), rights):
         return None
     if reservation:
         return CLERKS_ENTER_RESERVATIONS
@@ -203,8 +235,9 @@ def change_refusal(user, instance: models.Model, cases: Iterable[Case]) -> str |
         return BOARDS_ADMINISTRATORS_ONLY
     if ownership.is_shared(instance):
         return SHARED_ADMINISTRATORS_ONLY
-    if isinstance(instance, Case) and instance.board_id not in editable_board_ids(user):
-        return NOT_YOUR_BOARD  # a new case, or a case moved to another board
+    if isinstance(instance, Case) and not _owned_by(instance, editable_board_ids(user), rights):
+        # a new case, or a case moved to another board (or between a board and the city)
+        return CITY_OFFICE_ONLY if instance.board_id is None else NOT_YOUR_BOARD
     reservation = _is_reservation_record(instance)
     for case in cases:
         reason = edit_refusal(user, case, reservation=reservation)
@@ -219,23 +252,24 @@ def ensure_may_change(user, instance: models.Model, cases: Iterable[Case]) -> No
         raise ChangeRefused(reason, code="permission_denied")
 
 
-def record_board_filter(model: type[models.Model], board_ids) -> Q | None:
-    """A filter on `model` for its records that belong to these boards' cases; None for the
+def record_board_filter(model: type[models.Model], board_ids, rights: Access = NOBODY) -> Q | None:
+    """A filter on `model` for its records that belong to these boards' cases (and to the
+    city-wide cases, when `rights` say the city office's board is among them); None for the
     records no board owns (they are the same for everyone)."""
     from goals.models import Activity, Indicator
 
     if model is Case:
-        return Q(board_id__in=board_ids)
+        return case_owner_filter(board_ids, rights)
     if model is Board:
         return Q(pk__in=board_ids)
     if model in (CaseTransition, DecidedDocument):
-        return Q(case__board_id__in=board_ids)
+        return case_owner_filter(board_ids, rights, "case__")
     if model in (Indicator, Activity):
-        return Q(board_goal__isnull=True) | Q(board_goal__case__board_id__in=board_ids)
+        return Q(board_goal__isnull=True) | case_owner_filter(board_ids, rights, "board_goal__case__")
     path = ownership.CASE_ID_PATHS.get(model)
     if path is None:
         return None
-    return Q(**{f"{path.removesuffix('_id')}__board_id__in": board_ids})
+    return case_owner_filter(board_ids, rights, f"{path.removesuffix('_id')}__")
 
 
 def readable_records(user, queryset: models.QuerySet) -> models.QuerySet:
@@ -244,7 +278,7 @@ def readable_records(user, queryset: models.QuerySet) -> models.QuerySet:
         return queryset
     if queryset.model is BoardMembership:
         return queryset.none()
-    condition = record_board_filter(queryset.model, readable_board_ids(user))
+    condition = record_board_filter(queryset.model, readable_board_ids(user), access(user))
     return queryset if condition is None else queryset.filter(condition)
 
 
@@ -252,5 +286,5 @@ def editable_records(user, queryset: models.QuerySet) -> models.QuerySet:
     """The records a user may choose as the parent of a new row: their editable boards' own."""
     if is_administrator(user):
         return queryset
-    condition = record_board_filter(queryset.model, editable_board_ids(user))
+    condition = record_board_filter(queryset.model, editable_board_ids(user), access(user))
     return queryset if condition is None else queryset.filter(condition)

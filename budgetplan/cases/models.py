@@ -8,7 +8,7 @@ from django.db.models import Q
 
 from budgetplan.kernel.files import validate_attachment_file
 from budgetplan.kernel.history import CounterField, RecordHistory, version_field
-from budgetplan.kernel.placeholders import AMOUNT_PLACEHOLDER, DATE_PLACEHOLDER
+from budgetplan.kernel.placeholders import AMOUNT_PLACEHOLDER, DATE_PLACEHOLDER  # noqa: F401 - re-exported
 
 
 class Body(models.TextChoices):
@@ -27,6 +27,12 @@ class Board(models.Model):
         "förvaltning", max_length=200, blank=True,
         help_text="Förvaltningen som tar fram planen, t.ex. Stadsledningskontoret.",
     )
+    city_office = models.BooleanField(
+        "stadsledningskontoret", default=False,
+        help_text="Kryssa i för den nämnd (kommunstyrelsen) vars förvaltning är "
+        "stadsledningskontoret. De som hör till den läser och skriver stadens egna, "
+        "stadsövergripande ärenden, med samma roller som för nämndens planer.",
+    )
     version = version_field()
     history = RecordHistory()
 
@@ -34,6 +40,14 @@ class Board(models.Model):
         verbose_name = "nämnd"
         verbose_name_plural = "nämnder"
         ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["city_office"], condition=Q(city_office=True),
+                name="board_one_city_office",
+                violation_error_message="Det finns redan en nämnd markerad som "
+                "stadsledningskontoret; bara en kan vara det.",
+            ),
+        ]
 
     def __str__(self):
         return self.name
@@ -66,21 +80,36 @@ class BoardMembership(models.Model):
         return f"{self.user} – {self.board}"
 
 
+CITY_OWNER_NAME = "Stadsövergripande"
+CITY_OWNER_OFFICE = "Stadsledningskontoret"
+
+
 class Case(models.Model):
-    """One KS-ärende: the budget and activity plan of one board for one year."""
+    """One KS-ärende: the budget and activity plan of one board for one year, or a city-wide case
+    of the city office's own (a tertial report, a reconciliation) that no single board owns."""
 
     class Status(models.TextChoices):
         DRAFT = "draft", "Utkast"
         PROPOSED = "proposed", "Föreslaget"
         DECIDED = "decided", "Beslutat"
 
+    class Owner(models.TextChoices):
+        BOARD = "board", "En nämnds plan"
+        CITY = "city", "Stadsövergripande ärende (stadsledningskontoret)"
+
     memo_year = models.PositiveSmallIntegerField("PM-år")
     memo_serial = models.PositiveSmallIntegerField("PM-löpnummer")
     memo_rotel = models.CharField("rotel", max_length=10, help_text="T.ex. RI för rotel I.")
     title = models.CharField("rubrik", max_length=300)
     budget_year = models.PositiveSmallIntegerField("budgetår")
+    owner = models.CharField(
+        "ärendets ägare", max_length=10, choices=Owner.choices, default=Owner.BOARD,
+        help_text="En nämnds plan hör till nämnden; ett stadsövergripande ärende hör till "
+        "stadsledningskontoret och har ingen nämnd.",
+    )
     board = models.ForeignKey(
         Board, verbose_name="nämnd/budgetområde", on_delete=models.PROTECT, related_name="cases",
+        null=True, blank=True, help_text="Lämnas tom för ett stadsövergripande ärende.",
     )
     proposing_body = models.CharField(
         "föreslående organ", max_length=40, choices=Body.choices,
@@ -127,6 +156,18 @@ class Case(models.Model):
                 name="case_decided_has_date",
                 violation_error_message="Ett beslutat ärende måste ha ett beslutsdatum.",
             ),
+            models.CheckConstraint(
+                condition=~Q(owner="board") | Q(board__isnull=False),
+                name="case_board_plan_has_board",
+                violation_error_message="En nämnds plan måste ha en nämnd: välj nämnd, eller "
+                "välj att ärendet är stadsövergripande.",
+            ),
+            models.CheckConstraint(
+                condition=~Q(owner="city") | Q(board__isnull=True),
+                name="case_city_case_has_no_board",
+                violation_error_message="Ett stadsövergripande ärende hör inte till någon nämnd: "
+                "lämna nämnd tom, eller välj att ärendet är en nämnds plan.",
+            ),
         ]
 
     def __str__(self):
@@ -137,27 +178,79 @@ class Case(models.Model):
         return f"PM {self.memo_year}:{self.memo_serial} {self.memo_rotel}"
 
     @property
+    def is_city_case(self) -> bool:
+        return self.owner == Case.Owner.CITY
+
+    @property
     def _board_frozen(self) -> bool:
         return self.status == Case.Status.DECIDED and bool(self.decided_board_name)
 
     @property
     def board_name(self) -> str:
-        """The board's name as the document shows it: as at the decision, once decided."""
+        """The board's name as the document shows it: as at the decision, once decided; a
+        city-wide case names no board."""
+        if self.board_id is None:
+            return CITY_OWNER_NAME
         return self.decided_board_name if self._board_frozen else self.board.name
 
     @property
     def board_office(self) -> str:
+        if self.board_id is None:
+            return CITY_OWNER_OFFICE
         return self.decided_board_office if self._board_frozen else self.board.office
+
+
+class Subject(models.Model):
+    """One of several subjects (ärenden) a case brings before the board at once: its own title,
+    its own Dnr and its own decision points. A case with one subject needs none of these: its
+    title, Dnr and points are the case's own."""
+
+    case = models.ForeignKey(
+        Case, verbose_name="ärende", on_delete=models.CASCADE, related_name="subjects",
+    )
+    order = models.PositiveSmallIntegerField("ordning")
+    title = models.CharField("rubrik", max_length=300)
+    version = version_field()
+    history = RecordHistory()
+
+    class Meta:
+        verbose_name = "ingående ärende"
+        verbose_name_plural = "ingående ärenden"
+        ordering = ["order", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["case", "order"], name="subject_order_unique",
+                violation_error_message="Ordningsnumret finns redan bland ärendets ingående ärenden.",
+            ),
+        ]
+
+    def __str__(self):
+        return self.title
+
+
+def _check_same_case(record, label: str) -> None:
+    """A Dnr or a point stands under a subject of its own case, never of another one."""
+    if record.subject_id and record.case_id and not Subject.objects.filter(
+        pk=record.subject_id, case_id=record.case_id,
+    ).exists():
+        raise ValidationError(
+            {"subject": f"{label} kan bara höra till ett ingående ärende i samma ärende."}
+        )
 
 
 REGISTRY_NUMBER_PATTERN = re.compile(r"^\d{1,4}-\d{1,6}/\d{4}$")
 
 
 class RegistryNumber(models.Model):
-    """A diarienummer (Dnr); a case can carry several."""
+    """A diarienummer (Dnr); a case can carry several, in the order they were entered."""
 
     case = models.ForeignKey(
         Case, verbose_name="ärende", on_delete=models.CASCADE, related_name="registry_numbers",
+    )
+    subject = models.ForeignKey(
+        Subject, verbose_name="ingående ärende", on_delete=models.PROTECT, null=True, blank=True,
+        related_name="registry_numbers",
+        help_text="För ett ärende med flera ingående ärenden: vilket av dem diarienumret hör till.",
     )
     number = models.CharField("diarienummer", max_length=40, unique=True)
     order = models.PositiveSmallIntegerField("ordning", default=1)
@@ -167,7 +260,8 @@ class RegistryNumber(models.Model):
     class Meta:
         verbose_name = "diarienummer"
         verbose_name_plural = "diarienummer"
-        ordering = ["order", "number"]
+        # Equal orders (rows written before orders were numbered) keep the order of entry.
+        ordering = ["order", "pk"]
 
     def __str__(self):
         return self.number
@@ -177,31 +271,30 @@ class RegistryNumber(models.Model):
             raise ValidationError(
                 {"number": "Diarienumret ska skrivas som 112-2321/2011 (serie-löpnummer/år)."}
             )
+        _check_same_case(self, f"Diarienumret {self.number}")
 
 
 class DecisionPoint(models.Model):
     """A numbered point of the proposed decision (att-sats).
 
-    A point that quotes a figure holds the placeholder {belopp} and names the figure; the
-    amount is computed from the plan's rows when rendered, so it cannot drift from them.
+    A point may quote figures: sums of the case's rows that the finance app names and links to
+    the point (finance.models.Figure, QuotedFigure). The text holds {belopp} where the one figure
+    stands, or {belopp:1}, {belopp:2} … for several; the amounts are computed when the point is
+    shown, so they cannot drift from the rows.
     """
-
-    class Figure(models.TextChoices):
-        TURNOVER_CHANGE_TOTAL = "turnover_change_total", "Summa omslutningsförändringar"
-        OPERATING_NET_TOTAL = "operating_net_total", "Driftbudget, netto"
-        OPERATING_COSTS_TOTAL = "operating_costs_total", "Driftbudget, kostnader"
-        OPERATING_REVENUES_TOTAL = "operating_revenues_total", "Driftbudget, intäkter"
-        INVESTMENT_TOTAL = "investment_total", "Summa investeringar"
 
     case = models.ForeignKey(
         Case, verbose_name="ärende", on_delete=models.CASCADE, related_name="decision_points",
     )
+    subject = models.ForeignKey(
+        Subject, verbose_name="ingående ärende", on_delete=models.PROTECT, null=True, blank=True,
+        related_name="decision_points",
+        help_text="För ett ärende med flera ingående ärenden: vilket av dem punkten hör till.",
+    )
     number = models.PositiveSmallIntegerField("nummer")
     text = models.TextField(
-        "text", help_text="Skriv {belopp} där beloppet ska stå om punkten citerar en summa.",
-    )
-    figure = models.CharField(
-        "citerad summa", max_length=40, choices=Figure.choices, blank=True,
+        "text", help_text="Skriv {belopp} där summan ska stå om punkten citerar en summa; "
+        "{belopp:1}, {belopp:2} … om den citerar flera.",
     )
     version = version_field()
     history = RecordHistory()
@@ -225,13 +318,9 @@ class DecisionPoint(models.Model):
         return f"{self.number}. {self.text}"
 
     def clean(self):
-        placeholders = self.text.count(AMOUNT_PLACEHOLDER)
-        if self.figure and placeholders != 1:
-            raise ValidationError(
-                {"text": "En punkt som citerar en summa ska innehålla {belopp} exakt en gång."}
-            )
-        if not self.figure and placeholders:
-            raise ValidationError({"figure": "Välj vilken summa {belopp} ska visa."})
+        # Whether {belopp} matches the figures the point quotes is checked where both are known:
+        # the admin's point form, the workbook import and the proposal (finance.models.QuotedFigure).
+        _check_same_case(self, f"Beslutspunkt {self.number}")
 
 
 class Statement(models.Model):

@@ -37,8 +37,11 @@ from budgetplan.cases.models import (
     Responsibility,
     Statement,
     StatementSection,
+    Subject,
 )
+from budgetplan.cases.references import case_missing_references
 from budgetplan.kernel import guards
+from budgetplan.kernel.placeholders import amount_placeholder_problem
 from finance import models as finance
 from goals import models as goals
 from reservations import models as reservations
@@ -424,13 +427,19 @@ def _move(*, case: Case, to_status: str, user, decided_on, stored: list[str]) ->
             ONE_STEP.format(current=case.get_status_display().lower(), next=expected.label.lower()),
             code="case_one_step",
         )
+    if to_status == Case.Status.PROPOSED:
+        missing = case_missing_references(case.pk)
+        if missing:
+            raise ValidationError(missing, code="case_missing_attachment")
+        _ensure_figures_quotable(case)
     before = case.status
     with _moving_case(case.pk):
         case.status = to_status
         case.decided_on = decided_on if to_status == Case.Status.DECIDED else None
         if to_status == Case.Status.DECIDED:
             # The board as named today is what the decision said, whatever it is called later.
-            case.decided_board_name, case.decided_board_office = case.board.name, case.board.office
+            if case.board_id is not None:  # a city-wide case names no board
+                case.decided_board_name, case.decided_board_office = case.board.name, case.board.office
         record_save(instance=case, user=user)
         transition = record_save(
             instance=CaseTransition(case=case, from_status=before, to_status=to_status, by=user),
@@ -439,6 +448,34 @@ def _move(*, case: Case, to_status: str, user, decided_on, stored: list[str]) ->
         if to_status == Case.Status.DECIDED:
             _store_decided_document(case, user, stored)
     return transition
+
+
+def figure_refusals(case: Case) -> list[str]:
+    """Why the case's points cannot be put forward as they quote their figures: a figure that
+    sums no rows would read "0,0 mnkr", a placeholder that names no figure would show as typed."""
+    from finance.selectors import case_figures, case_finance
+
+    figures = case_figures(case_id=case.pk, finance=case_finance(case_id=case.pk))
+    reasons = []
+    for point in DecisionPoint.objects.filter(case=case).order_by("number"):
+        quoted = figures.point_amounts(point.pk)
+        problem = amount_placeholder_problem(point.text, len(quoted))
+        if problem:
+            reasons.append(f"Beslutspunkt {point.number}: {problem}.")
+        for value in quoted:
+            if not value.rows:
+                reasons.append(
+                    f"Beslutspunkt {point.number} citerar summa {value.figure.number} "
+                    f"”{value.figure.name}”, som inte summerar några rader; lägg till raderna "
+                    f"eller ändra vad summan väljer innan ärendet skickas vidare."
+                )
+    return reasons
+
+
+def _ensure_figures_quotable(case: Case) -> None:
+    reasons = figure_refusals(case)
+    if reasons:
+        raise ValidationError(reasons, code="figure_without_rows")
 
 
 def _store_decided_document(case: Case, user, stored: list[str]) -> DecidedDocument:
@@ -561,7 +598,9 @@ def case_new_version(*, case: Case, user) -> Case:
         records_create(instances=copies, user=user)
         return {row.pk: copy.pk for row, copy in zip(rows, copies)}
 
-    copy_all(DecisionPoint, list(DecisionPoint.objects.filter(case=case)))
+    subjects = copy_all(Subject, list(Subject.objects.filter(case=case)))
+    points = copy_all(DecisionPoint, list(DecisionPoint.objects.filter(case=case)),
+                      subject_id=subjects)
     copy_all(Attachment, list(Attachment.objects.filter(case=case)))
     statements = copy_all(Statement, list(Statement.objects.filter(case=case)))
     copy_all(
@@ -595,6 +634,12 @@ def case_new_version(*, case: Case, user) -> Case:
     for model in (finance.OperatingBudgetRow, finance.Investment, finance.ResultUnit,
                   finance.MajorProject, finance.TurnoverChange):
         copy_all(model, list(model.objects.filter(frame__case=case)), frame_id=frames)
+    copy_all(finance.BudgetAdjustment, list(finance.BudgetAdjustment.objects.filter(case=case)))
+    figures = copy_all(finance.Figure, list(finance.Figure.objects.filter(case=case)))
+    copy_all(
+        finance.QuotedFigure, list(finance.QuotedFigure.objects.filter(point__case=case)),
+        point_id=points, figure_id=figures,
+    )
 
     _copy_reservations(case, new, copy_all)
     return new

@@ -12,6 +12,16 @@ from django.db.models import F
 from budgetplan.cases.models import Case
 
 
+_listeners: list = []
+
+
+def listen(listener) -> None:
+    """Call `listener(case_ids)` after each count of new revisions (inside the writer's
+    transaction): the background PDF (budgetplan.document.pdf_jobs) is scheduled from there."""
+    if listener not in _listeners:
+        _listeners.append(listener)
+
+
 def bump_revisions(case_ids) -> None:
     """Count one more revision of each case whose document a write changed: what a workbook
     was exported from is compared with it, and pages cached per revision are read anew."""
@@ -21,6 +31,8 @@ def bump_revisions(case_ids) -> None:
         pending.update(case_ids)
     elif case_ids:
         Case._base_manager.filter(pk__in=case_ids).update(revision=F("revision") + 1)
+        for listener in _listeners:
+            listener(case_ids)
 
 
 _one_revision: ContextVar[set | None] = ContextVar("budgetplan_one_revision", default=None)

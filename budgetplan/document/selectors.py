@@ -1,15 +1,14 @@
 """Reads the case pages and exports need, each in a fixed number of queries."""
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 
-from django.db.models import Prefetch, prefetch_related_objects
+from django.db.models import F, Prefetch, prefetch_related_objects
 from django.http import Http404
 from django.utils.html import escape
 from django.utils.safestring import SafeString
 from django.utils.text import slugify
 
 from budgetplan.cases.models import (
-    AMOUNT_PLACEHOLDER,
     DATE_PLACEHOLDER,
     Attachment,
     Body,
@@ -20,43 +19,59 @@ from budgetplan.cases.models import (
     Responsibility,
     Statement,
     StatementSection,
+    Subject,
 )
+from budgetplan.cases.references import linked
 from budgetplan.kernel.formatting import format_decimal, format_long_date
-from budgetplan.kernel.placeholders import fill_placeholder
-from finance.selectors import FinanceSection, case_finance
+from budgetplan.kernel.placeholders import amount_placeholder, fill_placeholder, fill_placeholders
+from finance.selectors import CaseFigures, FinanceSection, case_figures, case_finance
 from goals.selectors import CouncilGoalNode, GoalTree, plan_goal_tree
 from reservations.selectors import ReservationGroup, case_reservations
-
-# Which total of the financial frame each quotable figure is.
-FIGURE_TOTALS = {
-    DecisionPoint.Figure.TURNOVER_CHANGE_TOTAL: "turnover_total",
-    DecisionPoint.Figure.OPERATING_NET_TOTAL: "net_total",
-    DecisionPoint.Figure.OPERATING_COSTS_TOTAL: "costs_total",
-    DecisionPoint.Figure.OPERATING_REVENUES_TOTAL: "revenues_total",
-    DecisionPoint.Figure.INVESTMENT_TOTAL: "investments_total",
-}
-
-
-def figure_amount(finance: FinanceSection | None, figure: str) -> Decimal:
-    """The computed total a decision point quotes; a plan without a budget sums no rows."""
-    if finance is None:
-        return Decimal("0.0")
-    return getattr(finance, FIGURE_TOTALS[DecisionPoint.Figure(figure)])
 
 
 @dataclass(frozen=True)
 class ResolvedDecisionPoint:
     number: int
     html: SafeString
-    amount: Decimal | None
+    amounts: tuple[Decimal, ...] = ()
+    subject_id: int | None = None
+
+    @property
+    def amount(self) -> Decimal | None:
+        """The one figure a point quotes (the first of several), or None."""
+        return self.amounts[0] if self.amounts else None
 
 
-def resolve_decision_point(point: DecisionPoint, finance: FinanceSection | None) -> ResolvedDecisionPoint:
-    if not point.figure:
-        return ResolvedDecisionPoint(point.number, escape(point.text), None)
-    amount = figure_amount(finance, point.figure)
-    html = fill_placeholder(point.text, AMOUNT_PLACEHOLDER, format_decimal(amount))
-    return ResolvedDecisionPoint(point.number, html, amount)
+@dataclass
+class SubjectPart:
+    """One subject of a case that carries several: its title, its Dnr and its points."""
+
+    subject: Subject
+    registry_numbers: list[str]
+    decision_points: list[ResolvedDecisionPoint]
+
+    @property
+    def title(self) -> str:
+        return self.subject.title
+
+    @property
+    def registry_label(self) -> str:
+        return f"Dnr {', '.join(self.registry_numbers)}" if self.registry_numbers else ""
+
+
+def resolve_decision_point(point: DecisionPoint, figures: CaseFigures | None) -> ResolvedDecisionPoint:
+    """The point's text with each figure it quotes computed from the rows it sums, now."""
+    quoted = figures.point_amounts(point.pk) if figures is not None and point.pk else []
+    if not quoted:
+        return ResolvedDecisionPoint(point.number, escape(point.text), (), point.subject_id)
+    values = {
+        amount_placeholder(position, len(quoted)): format_decimal(value.amount)
+        for position, value in enumerate(quoted, start=1)
+    }
+    return ResolvedDecisionPoint(
+        point.number, fill_placeholders(point.text, values), tuple(v.amount for v in quoted),
+        point.subject_id,
+    )
 
 
 @dataclass
@@ -74,7 +89,14 @@ class CaseDocument:
     report_lead: SafeString
     goals: GoalTree
     finance: FinanceSection | None
+    figures: CaseFigures
     reservation_groups: list[ReservationGroup]
+    subjects: list[SubjectPart] = field(default_factory=list)
+
+    @property
+    def points_outside_subjects(self) -> list[ResolvedDecisionPoint]:
+        """The points of the case itself: all of them in a case without subjects."""
+        return [point for point in self.decision_points if point.subject_id is None]
 
     @property
     def memo_number(self) -> str:
@@ -127,8 +149,19 @@ def case_file_stem(case: Case) -> str:
 
 
 CASE_RELATIONS = ("board", "statement", "officials_report", "decided_document", "predecessor")
+
+
+def registry_numbers_in_order():
+    """A case's Dnr as they are to be read: the case's own first, then each subject's, each in
+    the order they were entered."""
+    return RegistryNumber.objects.order_by(
+        F("subject__order").asc(nulls_first=True), "order", "pk",
+    )
+
+
 CASE_PREFETCHES = (
-    Prefetch("registry_numbers", queryset=RegistryNumber.objects.order_by("order", "number")),
+    Prefetch("registry_numbers", queryset=registry_numbers_in_order()),
+    Prefetch("subjects", queryset=Subject.objects.order_by("order", "pk")),
     Prefetch("decision_points", queryset=DecisionPoint.objects.order_by("number")),
     Prefetch("attachments", queryset=Attachment.objects.order_by("number")),
     Prefetch("statement__sections", queryset=StatementSection.objects.order_by("order")),
@@ -156,15 +189,29 @@ def case_document(*, case_id: int | None = None, case: Case | None = None) -> Ca
     statement = getattr(case, "statement", None)
     report = getattr(case, "officials_report", None)
     finance = case_finance(case_id=case.pk)
+    figures = case_figures(case_id=case.pk, finance=finance)
+    attachments = list(case.attachments.all())
+    attachment_numbers = {attachment.number for attachment in attachments}
+    # "bilaga 3" in a point links to the attachment's place on the page and in the PDF.
+    decision_points = [
+        replace(point, html=linked(point.html, attachment_numbers))
+        for point in (resolve_decision_point(row, figures) for row in case.decision_points.all())
+    ]
     return CaseDocument(
         case=case,
         registry_numbers=[row.number for row in case.registry_numbers.all()],
-        decision_points=[
-            resolve_decision_point(point, finance) for point in case.decision_points.all()
+        decision_points=decision_points,
+        subjects=[
+            SubjectPart(
+                subject,
+                [row.number for row in case.registry_numbers.all() if row.subject_id == subject.pk],
+                [point for point in decision_points if point.subject_id == subject.pk],
+            )
+            for subject in case.subjects.all()
         ],
         statement=statement,
         statement_sections=list(statement.sections.all()) if statement else [],
-        attachments=list(case.attachments.all()),
+        attachments=attachments,
         report=report,
         responsibilities=list(report.responsibilities.all()) if report else [],
         report_lead=(
@@ -173,6 +220,7 @@ def case_document(*, case_id: int | None = None, case: Case | None = None) -> Ca
         ),
         goals=plan_goal_tree(case_id=case.pk, board_id=case.board_id, year=case.budget_year),
         finance=finance,
+        figures=figures,
         reservation_groups=case_reservations(case_id=case.pk),
     )
 
@@ -186,23 +234,43 @@ def case_by_registry_number(number: str) -> Case | None:
     )
 
 
+@dataclass(frozen=True)
+class SubjectLine:
+    """A subject as the index lists it under its case."""
+
+    title: str
+    registry_numbers: list[str]
+
+
 @dataclass
 class YearOfCases:
+    """One budget year of the index: the boards' plans, then the city-wide cases."""
+
     year: int
     cases: list[Case]
+    city_cases: list[Case]
 
 
 def cases_by_year(*, cases=None) -> list[YearOfCases]:
     """The cases for the index (all, or those of `cases`, a queryset: the ones a user may read),
-    grouped by budget year, newest first, in two queries."""
+    grouped by budget year, newest first, each year's boards' plans apart from its city-wide
+    cases, in three queries (cases, their Dnr, their subjects)."""
     cases = (
         (Case.objects.all() if cases is None else cases).select_related("board")
         .prefetch_related(
-            Prefetch("registry_numbers", queryset=RegistryNumber.objects.order_by("order", "number"))
+            Prefetch("registry_numbers", queryset=registry_numbers_in_order()),
+            Prefetch("subjects", queryset=Subject.objects.order_by("order", "pk")),
         )
         .order_by("-budget_year", "board__name", "-memo_year", "-memo_serial")
     )
     years: dict[int, YearOfCases] = {}
     for case in cases:
-        years.setdefault(case.budget_year, YearOfCases(case.budget_year, [])).cases.append(case)
+        # Each subject with its own Dnr, from the case's Dnr already read (no query per case).
+        numbers = list(case.registry_numbers.all())
+        case.subject_lines = [
+            SubjectLine(subject.title, [r.number for r in numbers if r.subject_id == subject.pk])
+            for subject in case.subjects.all()
+        ]
+        year = years.setdefault(case.budget_year, YearOfCases(case.budget_year, [], []))
+        (year.city_cases if case.is_city_case else year.cases).append(case)
     return list(years.values())

@@ -22,13 +22,19 @@ from django.contrib.admin.widgets import AdminTextareaWidget, RelatedFieldWidget
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import models, transaction
 from django.forms.models import BaseInlineFormSet, InlineForeignKeyField, construct_instance
+from django.forms.utils import pretty_name
 from django.http import HttpResponseRedirect
+from django.utils.text import capfirst
 
 from .history import conflict_message, is_versioned
 from .services import record_delete, record_save
 
 # The hidden form field with the version the record was read at (the model field is not editable).
 VERSION_FIELD = "record_version"
+# The id of the region with the messages of what a post did.
+MESSAGES_ANCHOR = "meddelanden"
+# An inline table with more rows than this starts folded on the page.
+FOLD_AFTER_ROWS = 8
 
 
 class SwedishDecimalField(forms.DecimalField):
@@ -66,6 +72,16 @@ COMPACT_TEXT_OVERRIDES = {
         "widget": AdminTextareaWidget(attrs={"rows": 3, "cols": 40}),
     },
 }
+
+
+def name_split_parts(field):
+    """A date and a time typed in two inputs under one label: each input is named for its part
+    ("Senaste inloggning, datum"), since a label names only the first. Returns the field."""
+    widget = getattr(field, "widget", None)
+    if isinstance(widget, forms.SplitDateTimeWidget) and field.label:
+        for part, name in zip(widget.widgets, ("datum", "tid")):
+            part.attrs.setdefault("aria-label", f"{capfirst(field.label)}, {name}")
+    return field
 
 
 class ServiceModelForm(forms.ModelForm):
@@ -150,7 +166,63 @@ class ServiceModelForm(forms.ModelForm):
 
 
 class ServiceInlineFormSet(BaseInlineFormSet):
-    """Duplicates among the rows of one submission are reported with the constraint's own words."""
+    """Duplicates among the rows of one submission are reported with the constraint's own words.
+
+    With `position_field` (the rows' number or order field, set by the admin that shows it), a
+    new row whose number was left empty takes the next free one: after the highest number among
+    the stored rows and those of this submission, in the order the new rows stand on the page.
+
+    Every field of a row is named for a screen reader by its column and its row ("Startdatum,
+    nämndens aktivitet 3 under nämndmål 2 under mål 1.1"): a table's cells have no label of their
+    own, and the column's heading alone does not say which row a field is in.
+    """
+
+    position_field: str | None = None
+
+    def clean(self):
+        super().clean()
+        if self.position_field:
+            self._number_new_rows()
+
+    def _number_new_rows(self) -> None:
+        field = self.position_field
+        kept = [form for form in self.forms
+                if form.cleaned_data and not self._should_delete_form(form)]
+        typed = {form.cleaned_data.get(field) for form in kept} - {None}
+        stored = set()
+        if self.instance.pk is not None:
+            stored = set(self.get_queryset().values_list(field, flat=True))
+        next_free = max(typed | stored, default=0) + 1
+        for form in kept:
+            if form.cleaned_data.get(field) is not None:
+                continue
+            if form.instance.pk is None:
+                number, next_free = next_free, next_free + 1
+            else:  # a stored row whose number was emptied keeps the one it has
+                number = form.initial.get(field)
+            form.cleaned_data[field] = number
+            setattr(form.instance, field, number)
+
+    # Set per page by ServiceInlineMixin.get_formset: what a row is called ("{n}" its number) and
+    # what the rows stand under ("under mål 1.1"; empty when the page says it well enough).
+    row_label = "rad {n}"
+    parent_label = ""
+
+    def add_fields(self, form, index):
+        super().add_fields(form, index)
+        # The empty row that the admin's script copies for "Lägg till" is numbered by it
+        # (static/js/admin-a11y.js replaces __prefix__ as Django does in ids and names).
+        row = self.row_label.format(n="__prefix__" if index is None else index + 1)
+        if self.parent_label:
+            row = f"{row} {self.parent_label}"
+        for name, field in form.fields.items():
+            if field.widget.is_hidden:
+                continue
+            column = field.label if field.label is not None else pretty_name(name)
+            # A choice with the admin's "add another" buttons is a wrapper around the select it
+            # draws: the select carries the name (a copied wrapper no longer shares its attrs).
+            widget = getattr(field.widget, "widget", field.widget)
+            widget.attrs = {**widget.attrs, "aria-label": f"{capfirst(column)}, {row}"}
 
     def get_unique_error_message(self, unique_check):
         for constraint in self.model._meta.total_unique_constraints:
@@ -193,7 +265,7 @@ class ServiceAdminMixin:
     formfield_overrides = DECIMAL_OVERRIDES
 
     def formfield_for_dbfield(self, db_field, request, **kwargs):
-        field = super().formfield_for_dbfield(db_field, request, **kwargs)
+        field = name_split_parts(super().formfield_for_dbfield(db_field, request, **kwargs))
         long_text = isinstance(db_field, models.CharField) and (db_field.max_length or 0) >= 300
         if long_text and not db_field.choices:
             # Titles of goals and cases run long; let them be read whole while typed. A class,
@@ -201,6 +273,16 @@ class ServiceAdminMixin:
             classes = field.widget.attrs.get("class", "")
             field.widget.attrs["class"] = f"{classes} long-title".strip()
         return field
+
+    def get_inline_formsets(self, request, formsets, inline_instances, obj=None):
+        # A long table is folded away (a <details> the admin's templates draw for "collapse"),
+        # so the keyboard reaches the next part of the page without passing each of its fields.
+        # A table with an error stays open: Django does not fold it.
+        for formset, inline in zip(formsets, inline_instances):
+            classes = tuple(inline.classes or ())
+            if formset.initial_form_count() > FOLD_AFTER_ROWS and "collapse" not in classes:
+                inline.classes = (*classes, "collapse")
+        return super().get_inline_formsets(request, formsets, inline_instances, obj)
 
     def save_model(self, request, obj, form, change):
         if change and not form.has_changed():
@@ -238,10 +320,22 @@ class ServiceAdminMixin:
 
     def _refusal_as_message(self, request, view, *args, **kwargs):
         try:
-            return view(request, *args, **kwargs)
+            response = view(request, *args, **kwargs)
         except ValidationError as error:
             self.message_user(request, " ".join(error.messages), messages.ERROR)
-            return HttpResponseRedirect(request.get_full_path())
+            response = HttpResponseRedirect(request.get_full_path())
+        return to_the_message(request, response)
+
+
+def to_the_message(request, response):
+    """A form's redirect after a post leads to the message that says what happened (its region
+    has the id MESSAGES_ANCHOR and takes the focus, templates/admin/includes/message_region.html).
+    Without a part of its own, the browser would carry over the part the form was posted from
+    ("#content-start" after the skip link) and put the focus there instead."""
+    location = response.get("Location") if request.method == "POST" else None
+    if response.status_code in (301, 302, 303) and location and "#" not in location:
+        response["Location"] = f"{location}#{MESSAGES_ANCHOR}"
+    return response
 
 
 class ServiceInlineMixin:
@@ -258,6 +352,21 @@ class ServiceInlineMixin:
         if field is not None and type(field.widget) is forms.Select:
             field.choices = list(field.choices)
         return field
+
+    # What one row is called in its fields' accessible names; "{n}" is the row's number.
+    row_label: str | None = None
+
+    def get_formset(self, request, obj=None, **kwargs):
+        formset = super().get_formset(request, obj, **kwargs)
+        formset.row_label = self.row_label or f"{self.verbose_name} {{n}}"
+        formset.parent_label = self.rows_parent_label(obj) if obj is not None else ""
+        return formset
+
+    def rows_parent_label(self, obj) -> str:
+        """What the rows stand under, as the parent's admin words it ("under mål 1.1")."""
+        parent_admin = self.admin_site._registry.get(type(obj))
+        label = getattr(parent_admin, "rows_label", None)
+        return label(obj) if label else ""
 
 
 class TabularInlineMixin:

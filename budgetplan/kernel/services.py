@@ -15,6 +15,7 @@ RecordChanged (a ValidationError) says what someone else changed meanwhile, and 
 """
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import connections, models, router, transaction
+from django.db.models import F
 from simple_history.utils import bulk_create_with_history, get_history_manager_for_model
 
 from . import guards
@@ -197,6 +198,37 @@ def records_update(*, instances: list[models.Model], fields: list[str], user=Non
             instances, batch_size=500, update=True, default_user=_known(user),
         )
     _written(notes)
+
+
+# Far above any number a list of rows holds, and still within a small positive integer.
+_RENUMBER_OFFSET = 16000
+
+
+@transaction.atomic
+def records_renumber(*, instances: list[models.Model], numbers: list[int], field: str,
+                     user=None) -> list[models.Model]:
+    """Give rows of one model new positions (`numbers[i]` to `instances[i]`) in one versioned
+    write, for numbers that are unique among their siblings: moving a row up swaps two numbers.
+
+    Saved one by one, the first row would take a number its sibling still holds and the unique
+    constraint would refuse it. So the rows that move first step aside to numbers no row has, in
+    this transaction only (no version, no history), and then take their new numbers together
+    through records_update, with its guards, versions and history. Rows whose number does not
+    change are not written.
+    """
+    moving = [(instance, number) for instance, number in zip(instances, numbers, strict=True)
+              if getattr(instance, field) != number]
+    if not moving:
+        return []
+    model = type(moving[0][0])
+    model._base_manager.filter(pk__in=[instance.pk for instance, _ in moving]).update(
+        **{field: F(field) + _RENUMBER_OFFSET},
+    )
+    for instance, number in moving:
+        setattr(instance, field, number)
+    changed = [instance for instance, _ in moving]
+    records_update(instances=changed, fields=[field], user=user)
+    return changed
 
 
 def _update_rows(model, instances: list[models.Model], fields: list[str], batch_size: int = 500) -> None:

@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "goals",
     "finance",
     "reservations",
+    "followup",
     "budgetplan.document",
     "budgetplan.web",
 ]
@@ -171,3 +172,44 @@ CACHES = {
     }
 }
 CASE_PAGE_CACHE_VERSION = os.environ.get("BUDGETPLAN_CASE_PAGE_CACHE_VERSION", "1")
+
+# ---- The job queue (budgetplan.celery; README "Bakgrundsjobb") --------------------------------
+# Redis where it runs (BUDGETPLAN_QUEUE_URL=redis://127.0.0.1:6379/0; docker-compose sets it);
+# without it a folder both the web process and the worker read: the first try needs no service.
+QUEUE_DIR = Path(os.environ.get("BUDGETPLAN_QUEUE_DIR", BASE_DIR / "var" / "queue"))
+CELERY_BROKER_URL = os.environ.get("BUDGETPLAN_QUEUE_URL", "filesystem://")
+if CELERY_BROKER_URL.startswith("filesystem://"):
+    for _folder in ("in", "processed"):
+        (QUEUE_DIR / _folder).mkdir(parents=True, exist_ok=True)
+    CELERY_BROKER_TRANSPORT_OPTIONS = {
+        "data_folder_in": str(QUEUE_DIR / "in"),
+        "data_folder_out": str(QUEUE_DIR / "in"),
+        "processed_folder": str(QUEUE_DIR / "processed"),
+        "store_processed": False,
+    }
+CELERY_TASK_IGNORE_RESULT = True  # a job's state is its row (budgetplan.document.models.CasePdf)
+CELERY_TASK_ACKS_LATE = True  # a worker that dies mid-render hands the job back...
+CELERY_TASK_REJECT_ON_WORKER_LOST = True  # ...and the job's attempts stop an endless loop
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1  # a worker takes one render at a time
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# A render's time limit: at the soft limit the render stops and the job counts a failed attempt;
+# at the hard one the worker process is killed. The ten-fold plan renders in well under this on
+# a quiet machine (46 s of CPU); on a shared one five times as loaded it took more than 180 s.
+BUDGETPLAN_PDF_TIME_LIMIT = env_count("BUDGETPLAN_PDF_TIME_LIMIT", 300)
+CELERY_TASK_SOFT_TIME_LIMIT = BUDGETPLAN_PDF_TIME_LIMIT
+CELERY_TASK_TIME_LIMIT = BUDGETPLAN_PDF_TIME_LIMIT + 30
+# A worker process that has grown past this (KiB) after a job is replaced by a fresh one, and no
+# process may take more address space than BUDGETPLAN_WORKER_MEMORY_MB (0: no limit).
+CELERY_WORKER_MAX_MEMORY_PER_CHILD = env_count("BUDGETPLAN_WORKER_RECYCLE_MB", 600) * 1024
+BUDGETPLAN_WORKER_MEMORY_MB = env_count("BUDGETPLAN_WORKER_MEMORY_MB", 2048)
+# The debounce: a draft's PDF is rendered this many seconds after its last change.
+BUDGETPLAN_PDF_DEBOUNCE_SECONDS = float(os.environ.get("BUDGETPLAN_PDF_DEBOUNCE_SECONDS", "5"))
+# Render a draft's PDF in the background after every change (off in the test settings but for
+# the queue's own tests); how many times a failed render is tried in all.
+BUDGETPLAN_PDF_RENDER_ON_CHANGE = env_bool("BUDGETPLAN_PDF_RENDER_ON_CHANGE", True)
+BUDGETPLAN_PDF_ATTEMPTS = max(1, env_count("BUDGETPLAN_PDF_ATTEMPTS", 3))
+# Seconds before the second, third … attempt.
+BUDGETPLAN_PDF_RETRY_SECONDS = [
+    float(seconds) for seconds in env_list("BUDGETPLAN_PDF_RETRY_SECONDS", "5,30,60")
+]

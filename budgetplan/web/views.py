@@ -11,19 +11,19 @@ from django.conf import settings
 from django.contrib import messages
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.views.decorators.http import require_POST
 
 from budgetplan.access import permissions
 from budgetplan.cases.models import Attachment, Case
-from budgetplan.document import changelog, lifecycle, selectors
-from budgetplan.document.exports import EXPORTERS, render_case_page
-from budgetplan.document.pdf import PdfBusy
+from budgetplan.document import changelog, lifecycle, pdf_jobs, selectors
+from budgetplan.document.exports import render_case_page
 from budgetplan.kernel.files import content_type_for
 
 from . import http_cache
+from .followup_views import followup_links
 
 
 def _readable_case(request, pk: int) -> Case:
@@ -52,16 +52,26 @@ def case_actions(user, case: Case) -> dict:
     may_edit = (user.is_staff and case.status != Case.Status.DECIDED
                 and permissions.can_edit_case(user, case))
     next_status = lifecycle.NEXT_STATUS.get(Case.Status(case.status))
+    # Where the background PDF is (pdf_jobs). A decided case's is the file stored at the decision
+    # (its public page is cached, so it shows no passing state).
+    pdf = pdf_jobs.pdf_state(case) if may_export and case.status != Case.Status.DECIDED else None
+    may_transition = permissions.can_transition_case(user, case)
     return {
         "pdf_url": reverse("cases:pdf", args=[case.pk]) if may_export else None,
+        "pdf": pdf,
+        "pdf_status_url": reverse("cases:pdf_status", args=[case.pk]) if pdf else None,
         "workbook_url": _workbook_url(case.pk) if may_export else None,
         "admin_url": reverse("admin:budgetplan_case_change", args=[case.pk]) if may_edit else None,
         # Upload only for those who can also download the workbook to edit.
         "workbook_import_url": (
             reverse("cases:workbook_import") if may_edit and may_export else None
         ),
-        "next_status": next_status if permissions.can_transition_case(user, case) else None,
+        # While the decision is being saved there is no next step to offer.
+        "next_status": next_status if may_transition and not (pdf and pdf.deciding) else None,
+        "may_retry_pdf": bool(pdf and pdf.state == "failed" and may_transition),
         "may_start_new_version": permissions.can_start_new_version(user, case),
+        # The follow-up forms (T1, T2, Helår) for the board's staff and clerks.
+        "followup_links": followup_links(user, case),
     }
 
 
@@ -126,14 +136,19 @@ def case_changes(request, pk: int):
     return http_cache.private(response)
 
 
-def case_pdf(request, pk: int):
+def _exportable_case(request, pk: int) -> Case:
     case = _readable_case(request, pk)
     if not permissions.can_export_case(request.user, case):
         raise PermissionDenied(permissions.CLERKS_EXPORT_DRAFTS)
+    return case
+
+
+def case_pdf(request, pk: int):
+    """The case's PDF: the file stored at the decision, or the stored file of the case's current
+    revision. No request renders one: while it is being made in the background (pdf_jobs) the
+    answer is a short page that says so, offers the previous file and reloads itself."""
+    case = _exportable_case(request, pk)
     decided = case.status == Case.Status.DECIDED
-    # A decided case's PDF is the file stored at the decision, byte for byte, streamed from
-    # storage; before that (and for a case decided before PDFs were stored) it is rendered from
-    # the records as they are.
     stored = lifecycle.decided_pdf(case) if decided else None
     if stored is not None:
         filename, document = stored
@@ -142,39 +157,82 @@ def case_pdf(request, pk: int):
             etag=document.sha256, last_modified=document.created_at,
             max_age=http_cache.STORED_FILE_MAX_AGE, immutable=True,
         )
-    try:
-        filename, content = _rendered_pdf(case)
-    except PdfBusy:
-        response = HttpResponse(
-            "Många PDF:er skapas just nu. Försök igen om en stund.",
-            status=503, content_type="text/plain; charset=utf-8",
-        )
-        response["Retry-After"] = "10"
-        return response
-    response = HttpResponse(content, content_type="application/pdf")
-    response["Content-Disposition"] = f'attachment; filename="{_ascii_filename(filename)}"'
-    response["X-Content-Type-Options"] = "nosniff"
-    if decided:
-        return http_cache.public(
-            request, lambda: response, etag=http_cache.content_etag(content),
-            last_modified=case.updated_at, max_age=http_cache.PAGE_MAX_AGE,
-        )
+    pdf_jobs.request_pdf(case)
+    state = pdf_jobs.pdf_state(case)
+    if state.ready is not None:
+        return _stored_pdf_download(request, case, state.ready, current=True)
+    response = render(request, "cases/pdf_pending.html", {
+        "case": case, "pdf": state, "refresh_seconds": 3,
+        "previous_url": _revision_url(case, state.previous),
+        "retry_url": reverse("cases:pdf_retry", args=[case.pk])
+        if state.state == "failed" and permissions.can_transition_case(request.user, case) else None,
+    }, status=202 if state.state == "pending" else 200)
     return http_cache.private(response)
 
 
-def _rendered_pdf(case: Case) -> tuple[str, bytes]:
-    """The PDF of the case as its records are now, rendered once per revision of the case.
+def _revision_url(case: Case, job) -> str | None:
+    return reverse("cases:pdf_revision", args=[case.pk, job.revision]) if job else None
 
-    Every write through the services counts a new revision, so an edited draft is rendered anew
-    on the next download; asking again for an unchanged one costs no second render.
-    """
-    key = f"case-pdf:{settings.CASE_PAGE_CACHE_VERSION}:{case.pk}:{case.revision}"
-    rendered = cache.get(key)
-    if rendered is None:
-        document = selectors.case_document(case=case)
-        rendered = (f"{document.file_stem}.pdf", EXPORTERS["pdf"](document))
-        cache.set(key, rendered, timeout=60 * 60)
-    return rendered
+
+def _stored_pdf_download(request, case: Case, job, *, current: bool = False):
+    """A stored file of the case: the current one named after the case, an earlier one after
+    its revision too."""
+    stem = selectors.case_file_stem(case)
+    filename = f"{stem}.pdf" if current else f"{stem}-revision-{job.revision}.pdf"
+    if case.status == Case.Status.DECIDED:  # decided before PDFs were stored at the decision
+        return http_cache.public(
+            request, lambda: _file_download(job.file.open("rb"), filename, "application/pdf"),
+            etag=job.sha256, last_modified=job.finished_at,
+            max_age=http_cache.STORED_FILE_MAX_AGE, immutable=True,
+        )
+    return http_cache.private(_file_download(job.file.open("rb"), filename, "application/pdf"))
+
+
+def case_pdf_revision(request, pk: int, revision: int):
+    """The stored PDF of one revision: the previous file, offered while a newer one is made."""
+    case = _exportable_case(request, pk)
+    job = pdf_jobs.stored_pdf(case, revision)
+    if job is None:
+        raise Http404(f"Ingen PDF för revision {revision} är sparad.")
+    return _stored_pdf_download(request, case, job)
+
+
+def case_pdf_status(request, pk: int):
+    """Where the case's PDF is, for the page's script that shows it while the clerk waits. Asking
+    makes sure the current revision's job is queued (a case loaded from a fixture has none)."""
+    case = _exportable_case(request, pk)
+    decided = lifecycle.decided_pdf(case) is not None
+    pdf_jobs.recover_stopped(case)
+    state = pdf_jobs.pdf_state(case)
+    if not decided and not state.deciding and state.state == "pending":
+        # (Not while the decision holds the case: adding a job would wait for it.)
+        pdf_jobs.request_pdf(case)
+        state = pdf_jobs.pdf_state(case)
+    body = {
+        "revision": state.revision,
+        "state": "done" if decided else state.state,
+        "message": "Den beslutade PDF:en är sparad." if decided else state.message,
+        "url": reverse("cases:pdf", args=[pk]) if decided or state.ready else None,
+        "previous": (
+            {"revision": state.previous.revision, "url": _revision_url(case, state.previous)}
+            if state.previous and not state.ready and not decided else None
+        ),
+        "decided": case.status == Case.Status.DECIDED,
+        "deciding": state.deciding,
+        "decision_message": state.decision_message,
+    }
+    return http_cache.private(JsonResponse(body))
+
+
+@require_POST
+def case_pdf_retry(request, pk: int):
+    """The clerk's "Försök igen" after a PDF that kept failing."""
+    case = _readable_case(request, pk)
+    if not permissions.can_transition_case(request.user, case):
+        raise PermissionDenied(permissions.CLERKS_MOVE_CASES)
+    pdf_jobs.retry_failed(case)
+    messages.info(request, pdf_jobs.RENDERING.format(revision=case.revision))
+    return redirect("cases:detail", pk=pk)
 
 
 def case_attachment(request, pk: int, number: int):
@@ -225,23 +283,34 @@ def case_transition(request, pk: int):
             decided_on = datetime.date.fromisoformat(request.POST["decided_on"])
         except ValueError:
             messages.error(request, "Skriv beslutsdatum som ÅÅÅÅ-MM-DD.")
-            return redirect("cases:detail", pk=pk)
+            return _to_messages(pk)
+    to_status = request.POST.get("to_status", "")
     try:
-        transition = lifecycle.case_transition(
-            case=case, to_status=request.POST.get("to_status", ""), user=request.user,
-            decided_on=decided_on,
-        )
+        if to_status == Case.Status.DECIDED:
+            # The decision renders and stores the PDF: a job on the queue does it, and the case
+            # is decided when the file is stored. The page shows its progress meanwhile.
+            job = pdf_jobs.request_decision(case=case, user=request.user, decided_on=decided_on)
+        else:
+            transition = lifecycle.case_transition(
+                case=case, to_status=to_status, user=request.user, decided_on=decided_on,
+            )
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
-    except PdfBusy:
-        # The decision stores the case's PDF; with every render slot taken nothing was saved.
-        messages.error(
-            request, "Ärendet har inte flyttats: många PDF:er skapas just nu och beslutets PDF "
-            "kunde inte sparas. Försök igen om en stund.",
-        )
     else:
-        messages.success(request, f"Ärendet är nu {transition.get_to_status_display().lower()}.")
-    return redirect("cases:detail", pk=pk)
+        if to_status != Case.Status.DECIDED:
+            messages.success(request, f"Ärendet är nu {transition.get_to_status_display().lower()}.")
+        else:
+            job.refresh_from_db()
+            if job.status == job.Status.DONE:  # the job ran at once (the test settings run it in place)
+                messages.success(request, "Ärendet är nu beslutat.")
+            elif job.status == job.Status.FAILED:
+                messages.error(request, pdf_jobs.DECISION_FAILED.format(error=job.error))
+            else:
+                messages.info(
+                    request, "Beslutet sparas: beslutets PDF skapas. Ärendet blir beslutat när "
+                    "filen är sparad; sidan visar när det är klart.",
+                )
+    return _to_messages(pk)
 
 
 @require_POST
@@ -253,9 +322,15 @@ def case_new_version(request, pk: int):
         new = lifecycle.case_new_version(case=case, user=request.user)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
-        return redirect("cases:detail", pk=pk)
+        return _to_messages(pk)
     messages.success(
         request, f"En ny version skapades som utkast: {new.memo_number}. Ange dess diarienummer "
         "när registratorn har gett det ett.",
     )
-    return redirect("cases:detail", pk=new.pk)
+    return _to_messages(new.pk)
+
+
+def _to_messages(pk: int):
+    """Back to the case's page, at the message that says what the clerk's form did: it takes
+    the focus there (templates/includes/case_actions.html)."""
+    return redirect(reverse("cases:detail", args=[pk]) + "#meddelanden")

@@ -2,7 +2,7 @@
 import datetime
 from decimal import Decimal
 
-from budgetplan.cases.models import Body, DecisionPoint
+from budgetplan.cases.models import Body
 from reservations.models import Person
 from tests import factories as f
 
@@ -24,13 +24,14 @@ def build_plan(*, size: int, title: str = "Budget/verksamhetsplan 2012 för Komm
         )
         f.TurnoverChangeFactory(frame=frame, amount=Decimal("25.0"))
         f.MajorProjectFactory(frame=frame)
+        f.BudgetAdjustmentFactory(case=case, amount=Decimal("1.5"))
     f.InvestmentFactory(frame=frame, amount=Decimal("2.0"))
     f.ResultUnitFactory(frame=frame)
 
     f.DecisionPointFactory(case=case, number=1, text="Förslaget till budget godkänns.")
     f.DecisionPointFactory(
         case=case, number=2, text=TURNOVER_POINT,
-        figure=DecisionPoint.Figure.TURNOVER_CHANGE_TOTAL,
+        figure="turnover",
     )
 
     statement = f.StatementFactory(case=case)

@@ -90,10 +90,11 @@ def test_valid_change_to_the_case_and_its_points_is_saved(admin_client, case):
     factories.TurnoverChangeFactory(frame=frame, amount=Decimal("502.0"))
     data = read_form(admin_client, change_url(case))
     data["title"] = "Budget/verksamhetsplan 2012 för KF m.m."
+    factories.figure_of(case, "turnover")
     add_row(
         data, "decision_points", number="4",
         text="Den redovisade omslutningsförändringen med {belopp} mnkr godkänns.",
-        figure=DecisionPoint.Figure.TURNOVER_CHANGE_TOTAL,
+        figure_numbers="1",
     )
 
     response = admin_client.post(change_url(case), data)
@@ -132,15 +133,17 @@ def test_duplicate_numbers_among_new_points_are_refused_in_swedish(admin_client,
 
 def test_point_naming_a_figure_without_placeholder_is_refused(admin_client, case):
     data = read_form(admin_client, change_url(case))
+    factories.figure_of(case, "turnover")
+    data = read_form(admin_client, change_url(case))
     add_row(
         data, "decision_points", number="2", text="Omslutningsförändringen med 502,0 mnkr godkänns.",
-        figure=DecisionPoint.Figure.TURNOVER_CHANGE_TOTAL,
+        figure_numbers="1",
     )
 
     response = admin_client.post(change_url(case), data)
 
     assert response.status_code == 200
-    assert "En punkt som citerar en summa ska innehålla {belopp} exakt en gång." in (
+    assert "En punkt som citerar en summa ska ha {belopp} exakt en gång i texten." in (
         response.content.decode()
     )
     assert case.decision_points.count() == 1

@@ -13,11 +13,13 @@ from tests.budgetplan.plan_builder import build_plan
 from tests.budgetplan.roles import client_for, decide, user_with
 
 NBSP = "\u00a0"
-# The case page's queries: the case and its parts (6), the goal tree (7), the budget (6) and the
-# reservations (3). The number is the same whatever the size of the plan. A draft is read logged
-# in (these tests read as an administrator): the session and the user (2). The permission check
-# reads the same case row the page is built from.
-CASE_PAGE_QUERIES = 24
+# The case page's queries: the case and its parts, its subjects among them (7), the goal tree (7),
+# the budget (6), the budget adjustments, figures and quotes (3) and the reservations (3). The
+# number is the same whatever the size of the plan. A draft is read logged in (these tests read as
+# an administrator): the session and the user (2). The permission check reads the same case row
+# the page is built from. Where the background PDF is, for those who may download a draft's
+# (1: budgetplan.document.pdf_jobs.pdf_state).
+CASE_PAGE_QUERIES = 29
 
 
 def page(client, case) -> str:
@@ -172,7 +174,7 @@ def test_author_text_is_escaped_everywhere(admin_client):
     f.TurnoverChangeFactory(frame=frame, amount=Decimal("2.5"))
     f.DecisionPointFactory(
         case=case, number=2, text="<b>Summa</b> {belopp} mnkr",
-        figure=DecisionPoint.Figure.TURNOVER_CHANGE_TOTAL,
+        figure="turnover",
     )
     reservation = f.ReservationFactory(case=case, text="<script>alert(3)</script>")
     f.SignatoryFactory(reservation=reservation)
@@ -241,7 +243,10 @@ def test_page_is_accessible_markup(admin_client):
     assert '<main id="innehall"' in html and "<header" in html and "<footer" in html
     assert html.count("<h1") == 1
     assert 'role="region"' in html and 'tabindex="0"' in html
-    assert "<style" not in html and "<script" not in html
+    # No inline style or script (the CSP allows neither): only the PDF's status script, by URL.
+    assert "<style" not in html
+    assert re.findall(r"<script[^>]*>", html) == ['<script src="/static/js/pdf-status.js" defer>']
+    assert "<script" not in re.sub(r'<script src="[^"]+" defer></script>', "", html)
     # Every anchor the table of contents points to exists.
     for target in re.findall(r'href="#([^"]+)"', html):
         assert f'id="{target}"' in html, target
@@ -260,8 +265,9 @@ def test_index_lists_cases_by_year_newest_first(admin_client, django_assert_num_
     f.RegistryNumberFactory(case=newer, number="112-2321/2011")
     f.CaseFactory(budget_year=2012, title="Budget 2012 för Fastighetsnämnden")
 
-    # The cases and their registry numbers (2), and the administrator's session and user (2).
-    with django_assert_num_queries(4):
+    # The cases, their registry numbers and subjects (3), and the administrator's session and
+    # user (2).
+    with django_assert_num_queries(5):
         response = admin_client.get(reverse("cases:index"))
     html = response.content.decode()
 

@@ -10,6 +10,7 @@ from django.core.management import call_command
 from budgetplan.cases.models import Case
 from budgetplan.kernel.services import record_save
 from finance.models import OperatingBudgetRow
+from followup.models import FollowUpReport
 from reservations.models import Party
 
 pytestmark = pytest.mark.django_db
@@ -22,7 +23,10 @@ def command(*args) -> str:
 
 
 def test_the_reference_case_is_loaded_once_and_a_second_run_keeps_the_edits():
-    assert "Referensärendet PM 2012:3 RI lästes in." in command("load_reference_case")
+    first = command("load_reference_case")
+    assert "Referensärendet PM 2012:3 RI lästes in." in first
+    assert "uppföljningen av tertial 1 2012" in first and "PM 2024:57 RI" in first
+    assert FollowUpReport.objects.filter(case__memo_serial=3, period__kind="T1").exists()
     row = OperatingBudgetRow.objects.get(department="Stadsledning")
     row.costs = Decimal("60.0")
     record_save(instance=row)
@@ -31,7 +35,7 @@ def test_the_reference_case_is_loaded_once_and_a_second_run_keeps_the_edits():
 
     assert "finns redan i databasen och läses inte in igen; dina ändringar finns kvar." in again
     assert OperatingBudgetRow.objects.get(department="Stadsledning").costs == Decimal("60.0")
-    assert Case.objects.count() == 1
+    assert Case.objects.count() == 2  # the reference case and the invented city-wide case
 
 
 def test_the_reference_case_is_not_loaded_over_rows_that_share_its_ids():

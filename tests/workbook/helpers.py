@@ -149,8 +149,11 @@ def database_state() -> dict:
 
 
 def page_without_ids(html: str) -> str:
-    """The case page with the database ids in its URLs and anchors, and the form token, taken out."""
+    """The case page with the database ids in its URLs and anchors, the form token and the
+    revision its background PDF is at (a new case counts its own) taken out."""
     html = re.sub(r'name="csrfmiddlewaretoken" value="[^"]+"', 'name="csrfmiddlewaretoken"', html)
+    html = re.sub(r"revision \d+", "revision N", html)
+    html = re.sub(r"/pdf/revision/\d+/", "/pdf/revision/N/", html)
     html = re.sub(r"/arenden/\d+/", "/arenden/ID/", html)
     html = re.sub(r"/admin/budgetplan/case/\d+/", "/admin/budgetplan/case/ID/", html)
     return re.sub(r"namndmal-\d+", "namndmal-ID", html)

@@ -1,10 +1,10 @@
 """Loads one whole case, and everything the workbook carries, with a fixed number of queries."""
 from dataclasses import dataclass
 
-from django.db.models import Q
+from django.db.models import Prefetch, Q
 
 from budgetplan.cases.models import Case
-from finance.models import FinancialFrame
+from finance.models import BudgetAdjustment, Figure, FinancialFrame, TurnoverChange
 from goals.models import (
     Activity,
     BoardGoal,
@@ -39,6 +39,9 @@ class CaseData:
     plan_indicators: dict  # indicator id -> PlanIndicator
     activities: list
     frame: object
+    figures: list
+    adjustments: list
+    subjects: list
     reservations: list
     signatories: list
     parties: list
@@ -52,7 +55,8 @@ def council_code(goal: CouncilGoal) -> str:
 def load_case(case_id: int) -> CaseData:
     case = (
         Case.objects.select_related("board", "statement", "officials_report")
-        .prefetch_related("registry_numbers", "decision_points", "attachments",
+        .prefetch_related("registry_numbers", "decision_points__quoted_figures__figure", "attachments",
+                          "subjects",
                           "statement__sections", "officials_report__responsibilities")
         .get(pk=case_id)
     )
@@ -79,7 +83,8 @@ def load_case(case_id: int) -> CaseData:
         FinancialFrame.objects.filter(case=case)
         .select_related("placed_under__strategic_goal")
         .prefetch_related("operating_rows", "investments", "result_units", "projects",
-                          "turnover_changes")
+                          Prefetch("turnover_changes",
+                                   queryset=TurnoverChange.objects.select_related("board")))
         .first()
     )
     activities = list(
@@ -148,6 +153,11 @@ def load_case(case_id: int) -> CaseData:
         plan_indicators=plan_indicators,
         activities=_sorted_activities(activities),
         frame=frame,
+        figures=list(Figure.objects.filter(case=case).select_related("board", "source")
+                     .order_by("number")),
+        adjustments=list(BudgetAdjustment.objects.filter(case=case)
+                         .select_related("board", "source").order_by("order")),
+        subjects=sorted(case.subjects.all(), key=lambda subject: subject.order),
         reservations=reservations,
         signatories=signatories,
         parties=sorted(parties.values(), key=lambda p: p.abbreviation),

@@ -35,8 +35,10 @@ def _case_rows(data: CaseData):
     yield {
         "registry_numbers": ", ".join(r.number for r in data.registry_numbers),
         "memo_year": case.memo_year, "memo_serial": case.memo_serial, "memo_rotel": case.memo_rotel,
-        "title": case.title, "budget_year": case.budget_year, "board": case.board_name,
-        "board_office": case.board_office, "proposing_body": case.proposing_body,
+        "title": case.title, "budget_year": case.budget_year,
+        # A city-wide case names no board (an empty cell): its import keeps it the city's.
+        "board": "" if case.is_city_case else case.board_name,
+        "board_office": "" if case.is_city_case else case.board_office, "proposing_body": case.proposing_body,
         "deciding_body": case.deciding_body, "status": case.status, "decided_on": case.decided_on,
     }
 
@@ -83,7 +85,24 @@ def _rows(spec: layout.Sheet, data: CaseData):
     if spec is layout.CASE:
         return list(_case_rows(data))
     if spec is layout.DECISION_POINTS:
-        return [{"number": p.number, "text": p.text, "figure": p.figure} for p in data.decision_points]
+        subjects = {subject.pk: subject.order for subject in data.subjects}
+        return [{"number": p.number, "text": p.text,
+                 "figures": layout.FIGURE_SEPARATOR.join(q.figure.name for q in p.quoted_figures.all()),
+                 "subject": subjects.get(p.subject_id)}
+                for p in data.decision_points]
+    if spec is layout.SUBJECTS:
+        return [{"order": subject.order, "title": subject.title,
+                 "registry_numbers": ", ".join(r.number for r in data.registry_numbers
+                                               if r.subject_id == subject.pk)}
+                for subject in data.subjects]
+    if spec is layout.FIGURES:
+        return [{"number": g.number, "name": g.name, "rows": g.rows,
+                 "board": g.board.name if g.board_id else "",
+                 "source": g.source.label if g.source_id else ""} for g in data.figures]
+    if spec is layout.BUDGET_ADJUSTMENTS:
+        return [{"order": a.order, "board": a.board.name, "kind": a.kind,
+                 "description": a.description, "amount": a.amount,
+                 "source": a.source.label if a.source_id else ""} for a in data.adjustments]
     if spec is layout.STATEMENT:
         s = data.statement
         return [{"commissioner": s.commissioner, "proposal_lead": s.proposal_lead, "place": s.place,
@@ -131,7 +150,8 @@ def _rows(spec: layout.Sheet, data: CaseData):
         return [{"order": r.order, "department": r.department, "costs": r.costs,
                  "revenues": r.revenues} for r in frame.operating_rows.all()] if frame else []
     if spec is layout.TURNOVER_CHANGES:
-        return [{"order": t.order, "description": t.description, "amount": t.amount}
+        return [{"order": t.order, "description": t.description, "amount": t.amount,
+                 "board": t.board.name if t.board_id else ""}
                 for t in frame.turnover_changes.all()] if frame else []
     if spec is layout.INVESTMENTS:
         return [{"order": i.order, "purpose": i.purpose, "amount": i.amount, "text": i.text}

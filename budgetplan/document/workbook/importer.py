@@ -40,7 +40,9 @@ from budgetplan.cases.models import (
     Responsibility,
     Statement,
     StatementSection,
+    Subject,
 )
+from budgetplan.cases.references import case_missing_references
 from budgetplan.document.revisions import one_revision
 from budgetplan.kernel.formatting import format_decimal
 from budgetplan.kernel.services import (
@@ -52,8 +54,13 @@ from budgetplan.kernel.services import (
     records_create,
     records_update,
 )
+from budgetplan.kernel.placeholders import amount_placeholder_problem
 from finance.models import (
+    BudgetAdjustment,
+    Figure,
     FinancialFrame,
+    FinancingSource,
+    QuotedFigure,
     Investment,
     MajorProject,
     OperatingBudgetRow,
@@ -502,6 +509,10 @@ class _Importer:
         self.reservations()
         if not self.issues:
             self.run_deletes()
+        if not self.issues and self.case.pk:
+            # Every sheet is written: a point may refer only to an attachment the case now has.
+            for message in case_missing_references(self.case.pk):
+                self.issue(layout.DECISION_POINTS, None, None, message)
 
     def case_and_board(self, row: ParsedRow) -> bool:
         spec, values = layout.CASE, row.values
@@ -533,7 +544,7 @@ class _Importer:
             # Someone changed the case since the export: reading on would undo their changes.
             self.issue(spec, row, None, refusal)
             return False
-        if "board" in values:
+        if values.get("board"):
             board = Board.objects.filter(name=values["board"]).first()
             self.board = self.put(
                 spec, row, board, Board,
@@ -541,11 +552,12 @@ class _Importer:
                 f"”{values['board']}”", {"name": "board", "office": "board_office"},
             ) or Board(name=values["board"])
         else:
-            self.board = Board(name="")
+            self.board = None  # no board: a city-wide case, the city office's own
         case_values = {name: values.get(name) for name in (
             "memo_year", "memo_serial", "memo_rotel", "title", "budget_year", "proposing_body",
             "deciding_body", "status", "decided_on")}
         case_values["board"] = self.board
+        case_values["owner"] = Case.Owner.BOARD if self.board is not None else Case.Owner.CITY
         self.existing_case_id = existing_case.pk if existing_case else None
         if not row.valid:
             # The row's own errors are listed already; go on with the case as it stands (or an
@@ -600,15 +612,177 @@ class _Importer:
             return
         self.changes.append(Change(CREATE, RegistryNumber, f"”{values['number']}”"))
 
+    # -- the boards and sources rows name; figures, adjustments, quotes ------------------
+    def _named_records(self) -> None:
+        """The boards and financing sources the sheets name, read once."""
+        names = {
+            str(row.values[key]).strip()
+            for spec in (layout.BUDGET_ADJUSTMENTS, layout.FIGURES, layout.TURNOVER_CHANGES)
+            for row in self.rows(spec) for key in ("board",) if row.values.get(key)
+        }
+        self.named_boards = {board.name: board for board in Board.objects.filter(name__in=names)}
+        self.sources = {source.label: source for source in FinancingSource.objects.all()}
+
+    def named_board(self, spec, row, *, required=False):
+        """The board a row names, or None (reported when it names one that does not exist)."""
+        name = str(row.values.get("board") or "").strip()
+        if not name:
+            return None
+        if self.board is not None and name == self.board.name and self.board.pk is None:
+            return self.board
+        board = self.named_boards.get(name)
+        if board is None:
+            self.issue(spec, row, "board", f"Nämnden ”{name}” finns inte; skriv en nämnds namn "
+                       "som det står i administrationen.")
+            row.valid = False
+        return board
+
+    def named_source(self, spec, row):
+        label = str(row.values.get("source") or "").strip()
+        if not label:
+            return None
+        source = self.sources.get(label)
+        if source is None:
+            self.issue(spec, row, "source", f"Finansieringskällan ”{label}” finns inte; en "
+                       "administratör lägger till den under Finansieringskällor.")
+            row.valid = False
+        return source
+
+    def figures_and_adjustments(self) -> dict:
+        """Write the sheets Summor and Budgetjusteringar; the figures by name, for the points."""
+        case = self.case
+        self._named_records()
+
+        def adjustment_values(row):
+            board, source = self.named_board(layout.BUDGET_ADJUSTMENTS, row), \
+                self.named_source(layout.BUDGET_ADJUSTMENTS, row)
+            if not row.valid:
+                return None
+            return {"case": case, "order": row.values["order"], "board": board,
+                    "kind": row.values["kind"], "description": row.values.get("description") or "",
+                    "amount": row.values["amount"], "source": source}
+
+        self.sync(
+            layout.BUDGET_ADJUSTMENTS, BudgetAdjustment,
+            {(a.order,): a for a in self._case_children(lambda: case.budget_adjustments.all())},
+            adjustment_values, label=lambda row: f"{row.values['order']}", rank=60,
+        )
+
+        def figure_values(row):
+            board, source = self.named_board(layout.FIGURES, row), self.named_source(layout.FIGURES, row)
+            if not row.valid:
+                return None
+            return {"case": case, "number": row.values["number"], "name": row.values["name"],
+                    "rows": row.values["rows"], "board": board, "source": source}
+
+        existing = {(g.number,): g for g in self._case_children(lambda: case.figures.all())}
+        saved = self.sync(layout.FIGURES, Figure, existing, figure_values,
+                          label=lambda row: f"”{row.values['name']}”", rank=60)
+        figures = {figure.name: figure for figure in existing.values()}
+        figures.update({figure.name: figure for figure in saved.values()})
+        return figures
+
+    def point_quotes(self, points: dict, figures: dict) -> None:
+        """Each point quotes the figures its row names, in order; checked against its text."""
+        spec = layout.DECISION_POINTS
+        stored: dict[int, list[QuotedFigure]] = {}
+        if self.case.pk:
+            for quote in QuotedFigure.objects.filter(point__case=self.case).select_related("figure"):
+                stored.setdefault(quote.point_id, []).append(quote)
+        for row in self.rows(spec):
+            point = points.get(self.key(spec, row))
+            if not row.valid or point is None or "figures" not in row.values:
+                continue
+            names = [name.strip() for name in str(row.values.get("figures") or "").split(";")
+                     if name.strip()]
+            missing = [name for name in names if name not in figures]
+            if missing:
+                self.issue(spec, row, "figures", f"Summan ”{missing[0]}” finns inte på bladet "
+                           f"{layout.FIGURES.name}.")
+                continue
+            problem = amount_placeholder_problem(row.values["text"], len(names))
+            if problem:
+                self.issue(spec, row, "figures", f"Punkt {row.values['number']}: {problem}.")
+                continue
+            wanted = [figures[name] for name in names]
+            before = sorted(stored.get(point.pk, []), key=lambda quote: quote.position)
+            if [q.figure.name for q in before] == names:
+                continue
+            try:
+                for quote in before:
+                    record_delete(instance=quote, user=self.user)
+                for position, figure in enumerate(wanted, start=1):
+                    if figure.pk is None:
+                        raise ValidationError(f"Summan ”{figure.name}” kunde inte sparas.")
+                    record_save(instance=QuotedFigure(point=point, position=position, figure=figure),
+                                user=self.user)
+            except ValidationError as error:
+                self._report_validation(spec, row, QuotedFigure, error, {"figure": "figures"})
+                continue
+            except PermissionDenied as error:
+                self.refusal(spec, row, error)
+                continue
+            self.changes.append(Change(UPDATE, DecisionPoint, str(row.values["number"]), (
+                f"citerad summa: {'; '.join(q.figure.name for q in before) or '–'} → "
+                f"{'; '.join(names) or '–'}",)))
+
+    def subjects(self) -> dict:
+        """Write the sheet Ingående ärenden and which subject each Dnr belongs to; the subjects
+        by their order, for the points."""
+        case, spec = self.case, layout.SUBJECTS
+        existing = {(s.order,): s for s in self._case_children(lambda: case.subjects.all())}
+        saved = self.sync(
+            spec, Subject, existing,
+            lambda row: {"case": case, "order": row.values["order"], "title": row.values["title"]},
+            label=lambda row: f"”{row.values['title']}”", rank=95,  # after its points and Dnr
+        )
+        by_order = {key[0]: subject for key, subject in {**existing, **saved}.items()}
+        if not case.pk or self.unread(spec) or not (existing or self.rows(spec)):
+            return by_order  # a case with one subject: its Dnr belong to no subject
+        numbers = {r.number: r for r in RegistryNumber.objects.filter(case=case)}
+        wanted: dict[str, Subject | None] = dict.fromkeys(numbers)
+        for row in self.rows(spec):
+            if not row.valid or row.values["order"] not in by_order:
+                continue
+            for number in (n.strip() for n in str(row.values.get("registry_numbers") or "")
+                           .replace(";", ",").split(",")):
+                if not number:
+                    continue
+                if number not in numbers:
+                    self.issue(spec, row, "registry_numbers", f"Diarienumret {number} står inte "
+                               f"bland ärendets diarienummer på bladet {layout.CASE.name}.")
+                    continue
+                wanted[number] = by_order[row.values["order"]]
+        for number, subject in wanted.items():
+            record = numbers[number]
+            if record.subject_id != (subject.pk if subject else None):
+                self.put(spec, None, record, RegistryNumber, {"subject": subject}, f"”{number}”",
+                         {"subject": "registry_numbers"})
+        return by_order
+
     def case_parts(self) -> None:
         case = self.case
-        self.sync(
+        subjects = self.subjects()
+        figures = self.figures_and_adjustments()
+
+        def point_values(row):
+            values = {"case": case, "number": row.values["number"], "text": row.values["text"]}
+            if "subject" in row.values:  # a workbook exported before subjects has no column
+                order = row.values["subject"]
+                if order is not None and order not in subjects:
+                    self.issue(layout.DECISION_POINTS, row, "subject",
+                               f"Det ingående ärendet {order} finns inte på bladet "
+                               f"{layout.SUBJECTS.name}.")
+                    return None
+                values["subject"] = subjects.get(order) if order is not None else None
+            return values
+
+        points = self.sync(
             layout.DECISION_POINTS, DecisionPoint,
             {(p.number,): p for p in self._case_children(lambda: case.decision_points.all())},
-            lambda row: {"case": case, "number": row.values["number"], "text": row.values["text"],
-                         "figure": row.values.get("figure", "")},
-            label=lambda row: str(row.values["number"]), rank=80,
+            point_values, label=lambda row: str(row.values["number"]), rank=80,
         )
+        self.point_quotes(points, figures)
         self.sync(
             layout.ATTACHMENTS, Attachment,
             {(a.number,): a for a in self._case_children(lambda: case.attachments.all())},
@@ -866,7 +1040,7 @@ class _Importer:
     def activities(self) -> None:
         spec, case = layout.ACTIVITIES, self.case
         existing = {}
-        if self.board.pk:
+        if self.board is not None and self.board.pk:
             for activity in Activity.objects.filter(
                 council_goal__strategic_goal__year=self.year, assigned_board=self.board,
             ).select_related("council_goal__strategic_goal").order_by("pk"):
@@ -925,8 +1099,13 @@ class _Importer:
             return
         stored = frame.pk is not None
         self.operating_rows(frame)
+        self.sync(
+            layout.TURNOVER_CHANGES, TurnoverChange,
+            {(r.order,): r for r in frame.turnover_changes.all()} if stored else {},
+            lambda row: self.turnover_values(frame, row),
+            label=lambda row: f"”{row.values['description']}”", rank=50,
+        )
         simple = (
-            (layout.TURNOVER_CHANGES, TurnoverChange, "turnover_changes", ("order", "description", "amount")),
             (layout.INVESTMENTS, Investment, "investments", ("order", "purpose", "amount", "text")),
             (layout.RESULT_UNITS, ResultUnit, "result_units", ("order", "name", "text")),
             (layout.MAJOR_PROJECTS, MajorProject, "projects", ("order", "title", "body")),
@@ -936,6 +1115,14 @@ class _Importer:
             self.sync(spec, model, existing,
                       lambda row, names=names: {"frame": frame, **{n: row.values[n] for n in names}},
                       label=lambda row, names=names: f"”{row.values[names[1]]}”", rank=50)
+
+    def turnover_values(self, frame, row):
+        values = {"frame": frame, **{n: row.values[n] for n in ("order", "description", "amount")}}
+        if "board" in row.values:  # a workbook exported before the column existed has none
+            values["board"] = self.named_board(layout.TURNOVER_CHANGES, row)
+            if not row.valid:
+                return None
+        return values
 
     def operating_rows(self, frame) -> None:
         spec = layout.OPERATING_BUDGET

@@ -6,7 +6,8 @@ as "1.1", department names, party abbreviations), never by database ids.
 """
 from dataclasses import dataclass, field
 
-from budgetplan.cases.models import Body, Case, DecisionPoint
+from budgetplan.cases.models import Body, Case
+from finance.models import AdjustmentKind, FigureRows
 from goals.models import Periodicity, TargetKind, Unit
 from reservations.models import Person
 
@@ -33,6 +34,8 @@ AMOUNT_FORMAT = "#,##0.0"  # shown as 1 348,0 under a Swedish locale
 MAX_TARGET_DECIMALS = 2  # the targets' DecimalField keeps two
 DATE_FORMAT = "yyyy-mm-dd"
 TEXT_FORMAT = "@"
+# Between the names of the figures a decision point quotes, in one cell.
+FIGURE_SEPARATOR = "; "
 
 
 @dataclass(frozen=True)
@@ -81,8 +84,9 @@ def _choices(enum) -> tuple[tuple[str, str], ...]:
 
 BODIES = _choices(Body)
 STATUSES = _choices(Case.Status)
-FIGURES = _choices(DecisionPoint.Figure)
 ROLES = _choices(Person.Role)
+ADJUSTMENT_KINDS = _choices(AdjustmentKind)
+FIGURE_ROWS = _choices(FigureRows)
 PERIODICITIES = _choices(Periodicity)
 TARGET_KINDS = _choices(TargetKind)
 UNITS = tuple((value, label) for value, label in _choices(Unit) if value)
@@ -106,7 +110,7 @@ CASE = Sheet(
         Column("Rotel", "memo_rotel", TEXT, 8, required=True),
         Column("Rubrik", "title", TEXT, 50, required=True),
         Column("Budgetår", "budget_year", INTEGER, 10, required=True),
-        Column("Nämnd", "board", TEXT, 30, required=True, natural_key=True),
+        Column("Nämnd", "board", TEXT, 30, natural_key=True),
         Column("Förvaltning", "board_office", TEXT, 26),
         Column("Föreslående organ", "proposing_body", CHOICE, 24, required=True, choices=BODIES),
         Column("Beslutande organ", "deciding_body", CHOICE, 22, required=True, choices=BODIES),
@@ -114,6 +118,8 @@ CASE = Sheet(
         Column("Beslutsdatum", "decided_on", DATE, 13),
     ),
     single=True,
+    # The sheet's description is part of the workbook (its first sheet): a city-wide case's empty
+    # Nämnd is explained in the README, so the reference workbook stays as it is.
     description="Ärendets huvud. Flera diarienummer skrivs med komma emellan.",
 )
 
@@ -122,9 +128,54 @@ DECISION_POINTS = Sheet(
     (
         Column("Nr", "number", INTEGER, 6, required=True),
         Column("Text", "text", LONGTEXT, 80, required=True),
-        Column("Citerad summa", "figure", CHOICE, 30, choices=FIGURES),
+        # The names of the figures (sheet Summor) the point quotes, in order, "; " between them.
+        Column("Citerad summa", "figures", TEXT, 30),
+        # The order of the subject (sheet Ingående ärenden) the point belongs to; empty: none.
+        Column("Ingående ärende", "subject", INTEGER, 10, optional_header=True),
     ),
     keys=("number",),
+)
+
+SUBJECTS = Sheet(
+    "Ingående ärenden",
+    (
+        Column("Ordning", "order", INTEGER, 9, required=True),
+        Column("Rubrik", "title", TEXT, 60, required=True),
+        Column("Dnr", "registry_numbers", TEXT, 24),
+    ),
+    keys=("order",),
+    description="För ett ärende med flera ingående ärenden: deras rubriker och diarienummer (som "
+    "också står på bladet Ärende). En beslutspunkt anger sitt ingående ärende med dess ordning.",
+)
+
+FIGURES = Sheet(
+    "Summor",
+    (
+        Column("Nr", "number", INTEGER, 6, required=True),
+        Column("Namn", "name", TEXT, 40, required=True),
+        Column("Summerar", "rows", CHOICE, 50, required=True, choices=FIGURE_ROWS),
+        Column("Bara nämnd", "board", TEXT, 30, natural_key=True),
+        Column("Bara finansieringskälla", "source", TEXT, 30, natural_key=True),
+    ),
+    keys=("number",),
+    description="Summor som beslutspunkterna citerar (kolumnen Citerad summa där, med namnet). "
+    "Beloppen räknas fram från raderna när ärendet visas. Nämnd och finansieringskälla tomma: "
+    "alla rader av slaget.",
+)
+
+BUDGET_ADJUSTMENTS = Sheet(
+    "Budgetjusteringar",
+    (
+        Column("Ordning", "order", INTEGER, 9, required=True),
+        Column("Nämnd", "board", TEXT, 30, required=True, natural_key=True),
+        Column("Slag", "kind", CHOICE, 40, required=True, choices=ADJUSTMENT_KINDS),
+        Column("Avser", "description", TEXT, 40),
+        Column("Belopp", "amount", AMOUNT, 13, required=True),
+        Column("Finansieras ur", "source", TEXT, 30, natural_key=True),
+    ),
+    keys=("order",),
+    description="Belopp i mnkr; en minskning anges negativt. Finansieras ur: en befintlig "
+    "finansieringskälla, t.ex. Central medelsreserv 2.",
 )
 
 STATEMENT = Sheet(
@@ -284,6 +335,7 @@ TURNOVER_CHANGES = Sheet(
         Column("Ordning", "order", INTEGER, 9, required=True),
         Column("Beskrivning", "description", TEXT, 70, required=True),
         Column("Belopp", "amount", AMOUNT, 13, required=True),
+        Column("Nämnd", "board", TEXT, 30, optional_header=True, natural_key=True),
     ),
     keys=("order",),
     total_label="Summa",
@@ -382,4 +434,6 @@ SHEETS: tuple[Sheet, ...] = (
     STRATEGIC_GOALS, COUNCIL_GOALS, BOARD_GOALS, INDICATORS, ACTIVITIES,
     FINANCIAL_FRAME, OPERATING_BUDGET, TURNOVER_CHANGES, INVESTMENTS, RESULT_UNITS, MAJOR_PROJECTS,
     PARTIES, PEOPLE, RESERVATIONS, SIGNATORIES, RESERVATION_POINTS,
+    # Added by issue 12, last so that an earlier workbook's sheets keep their places.
+    SUBJECTS, FIGURES, BUDGET_ADJUSTMENTS,
 )

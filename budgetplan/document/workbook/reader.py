@@ -730,16 +730,17 @@ def _check_target_decimals(spec: layout.Sheet, row: ParsedRow, issues: list[Issu
         ))
 
 
-def read_workbook(source) -> ParsedBook:
-    """Parse every sheet the layout knows; file-level problems end the reading early."""
-    book = ParsedBook(sheets={spec.name: ParsedSheet(spec) for spec in layout.SHEETS})
+def read_workbook(source, sheets: tuple[layout.Sheet, ...] = layout.SHEETS) -> ParsedBook:
+    """Parse every sheet of `sheets` (the case's, unless another workbook's such as the
+    follow-up's); file-level problems end the reading early."""
+    book = ParsedBook(sheets={spec.name: ParsedSheet(spec) for spec in sheets})
     workbook, problem = _open(_read_bytes(source))
     if workbook is None:
         book.issues.append(Issue(problem))
         return book
     try:
         present = {name.strip().casefold(): name for name in workbook.sheetnames}
-        expected = [spec.name for spec in layout.SHEETS]
+        expected = [spec.name for spec in sheets]
         if not any(name.casefold() in present for name in expected):
             book.issues.append(Issue(
                 "Arbetsboken är tom: den har inga av bladen som Budgetplan skriver ("
@@ -752,7 +753,7 @@ def read_workbook(source) -> ParsedBook:
         # instructions, lists and stamp are never such a sheet.
         own = {e.casefold() for e in (*expected, layout.README_SHEET, layout.LISTS_SHEET, STAMP_SHEET)}
         unknown = [name for name in workbook.sheetnames if name.strip().casefold() not in own]
-        for spec in layout.SHEETS:
+        for spec in sheets:
             name = present.get(spec.name.casefold())
             if name is None:
                 hint = f" Arbetsboken har bladet ”{unknown[0]}”; har det bytt namn?" if unknown else ""

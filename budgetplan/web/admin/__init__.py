@@ -1,2 +1,2 @@
 """The admin of every app, registered when Django autodiscovers budgetplan.web.admin."""
-from . import cases, finance, goals, reservations, users  # noqa: F401
+from . import cases, figures, finance, followup, goals, reservations, users  # noqa: F401

@@ -4,6 +4,8 @@ The case page is where a member of staff writes a board's plan: the document's f
 the goals the plan takes, their annual targets and the board goals, with links in the document's
 order to the parts that have pages of their own (statement, reservations, report, budget).
 """
+from types import SimpleNamespace
+
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
@@ -21,9 +23,13 @@ from budgetplan.cases.models import (
     Responsibility,
     Statement,
     StatementSection,
+    Subject,
 )
+from budgetplan.cases.references import missing_references
 from budgetplan.document import lifecycle
 from budgetplan.document.selectors import resolve_decision_point
+from budgetplan.kernel.admin_base import ServiceInlineFormSet
+from budgetplan.kernel.formatting import format_decimal
 from budgetplan.web.admin.goals import (
     BoardGoalInline,
     PlanCouncilGoalInline,
@@ -31,11 +37,18 @@ from budgetplan.web.admin.goals import (
     PlanStrategicGoalInline,
 )
 from finance.models import FinancialFrame
-from finance.selectors import case_finance
 from goals.models import Activity
 from reservations.models import Reservation
 
 from .base import ServiceAdmin, ServiceStackedInline, ServiceTabularInline
+from .figures import (
+    BudgetAdjustmentInline,
+    DecisionPointForm,
+    FigureInline,
+    FigureSumsMixin,
+    save_decision_points,
+)
+from .positions import CasePartAdminMixin, MovableInlineMixin, MovableRowsAdminMixin
 
 admin.site.site_header = "Budgetplan – administration"
 admin.site.site_title = "Budgetplan – administration"
@@ -56,7 +69,7 @@ class BoardMembershipInline(ServiceTabularInline):
 
 @admin.register(Board)
 class BoardAdmin(ServiceAdmin):
-    list_display = ("name", "office")
+    list_display = ("name", "office", "city_office")
     ordering = ("name",)
     search_fields = ("name", "office")
     inlines = (BoardMembershipInline,)
@@ -94,50 +107,144 @@ class CaseTransitionInline(admin.TabularInline):
         return super().get_queryset(request).select_related("by")
 
 
-class RegistryNumberInline(ServiceTabularInline):
+class SubjectChoiceMixin:
+    """The subject of a Dnr or a point is chosen among its own case's subjects."""
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "subject":
+            case_id = request.resolver_match.kwargs.get("object_id") if request.resolver_match else None
+            kwargs["queryset"] = Subject.objects.filter(case_id=case_id).order_by("order", "pk")
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
+class SubjectInline(MovableInlineMixin, ServiceTabularInline):
+    model = Subject
+    position_field = "order"
+    fields = ("order", "title")
+    verbose_name_plural = "ingående ärenden"
+    # What the subjects are for, above the table (not in its heading, which the parts list repeats).
+    template = "admin/budgetplan/subjects_inline.html"
+
+
+class RegistryNumberInline(MovableInlineMixin, SubjectChoiceMixin, ServiceTabularInline):
     model = RegistryNumber
-    fields = ("number", "order")
+    position_field = "order"
+    fields = ("number", "subject", "order")
     min_num = 1
 
 
-class DecisionPointInline(ServiceTabularInline):
+class DecisionPointFormSet(ServiceInlineFormSet):
+    """The points, checked against the attachments as the same submission leaves them: a point
+    may refer ("bilaga 3") only to an attachment the case will have."""
+
+    attachment_formset = None  # set by CaseAdmin._create_formsets
+
+    def clean(self):
+        super().clean()
+        numbers = self._attachment_numbers()
+        if numbers is None:
+            return
+        points = [
+            SimpleNamespace(number=form.cleaned_data.get("number") or "(ny)",
+                            text=form.cleaned_data.get("text") or "")
+            for form in self.forms
+            if form.cleaned_data and not self._should_delete_form(form)
+        ]
+        problems = missing_references(points, numbers)
+        if problems:
+            raise ValidationError(problems)
+
+    def _attachment_numbers(self) -> set[int] | None:
+        formset = self.attachment_formset
+        if formset is None:
+            if self.instance.pk is None:
+                return set()
+            return set(Attachment.objects.filter(case=self.instance).values_list("number", flat=True))
+        if not formset.is_valid():
+            return None  # the attachments' own errors are shown; judge the references after
+        return {
+            form.cleaned_data.get("number") or form.instance.number
+            for form in formset.forms
+            if form.cleaned_data and not formset._should_delete_form(form)
+        }
+
+
+class DecisionPointInline(FigureSumsMixin, MovableInlineMixin, SubjectChoiceMixin, ServiceTabularInline):
+    """The points, with the help for {belopp} and the figures above the table (a tooltip on a
+    column heading is easily missed)."""
+
     model = DecisionPoint
-    fields = ("number", "text", "figure", "rendered")
+    formset = DecisionPointFormSet
+    form = DecisionPointForm
+    position_field = "number"
+    template = "admin/budgetplan/decision_points_inline.html"
+    fields = ("number", "subject", "text", "figure_numbers", "rendered")
     readonly_fields = ("rendered",)
-    finance = None
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).prefetch_related("quoted_figures__figure")
 
     def get_formset(self, request, obj=None, **kwargs):
-        # Inline instances are made per request: the case's totals are read once for all points.
-        self.finance = case_finance(case_id=obj.pk) if obj else None
-        return super().get_formset(request, obj, **kwargs)
+        # Inline instances are made per request: the case's figures are read once for all points.
+        self.read_figures(obj)
+        formset = super().get_formset(request, obj, **kwargs)
+        formset.form.figures_by_number = {
+            value.figure.number: value.figure for value in self._figures.figures
+        } if self._figures else {}
+        return formset
+
+    def figure_help(self):
+        """Each figure a point can quote, with what it amounts to now (for the help text)."""
+        if self._figures is None:
+            return []
+        return [(value.figure.number, value.figure.name, format_decimal(value.amount))
+                for value in self._figures.figures]
+
+    @admin.display(description="citerar summor")
+    def figure_numbers(self, obj):
+        """The figures' numbers, for a reader who sees the points without a form."""
+        if not obj.pk:
+            return ""
+        return ", ".join(str(quote.figure.number) for quote in obj.quoted_figures.all())
 
     @admin.display(description="visas som")
     def rendered(self, obj):
-        if not obj.pk or not obj.figure:
+        if not obj.pk or self._figures is None:
             return ""
-        return resolve_decision_point(obj, self.finance).html
+        quoted = self._figures.point_amounts(obj.pk)
+        if not quoted:
+            return ""
+        html = resolve_decision_point(obj, self._figures).html
+        empty = [str(value.figure.number) for value in quoted if not value.rows]
+        if empty:
+            return format_html('{} <strong class="errornote">Summa {} har inga rader.</strong>',
+                               html, ", ".join(empty))
+        return html
 
 
-class AttachmentInline(ServiceTabularInline):
+class AttachmentInline(MovableInlineMixin, ServiceTabularInline):
+    """Attachments; moving one renumbers it and every point's "bilaga N" with it."""
+
     model = Attachment
+    position_field = "number"
     fields = ("number", "title", "file")
 
 
 @admin.register(Case)
-class CaseAdmin(ServiceAdmin):
+class CaseAdmin(MovableRowsAdminMixin, ServiceAdmin):
     list_display = (
-        "memo_number", "title", "registry_number_list", "budget_year", "board", "status",
+        "memo_number", "title", "registry_number_list", "budget_year", "owner", "board", "status",
     )
     list_display_links = ("memo_number", "title")
     list_select_related = ("board",)
-    list_filter = ("budget_year", "board", "status")
+    list_filter = ("budget_year", "owner", "board", "status")
     ordering = ("-budget_year", "-memo_year", "-memo_serial")
     search_fields = ("title", "registry_numbers__number", "board__name")
     # Status and decision date change only by moving the case on (budgetplan.document.lifecycle).
     readonly_fields = ("parts", "status", "decided_on", "predecessor", "decision")
     fieldsets = (
         ("Ärendet", {"fields": (
-            ("memo_year", "memo_serial", "memo_rotel"), "title", "budget_year", "board",
+            ("memo_year", "memo_serial", "memo_rotel"), "title", "budget_year", "owner", "board",
         )}),
         ("Beslut", {"fields": (
             "proposing_body", "deciding_body", "status", "decided_on", "predecessor", "decision",
@@ -145,10 +252,18 @@ class CaseAdmin(ServiceAdmin):
         ("Ärendets delar i dokumentets ordning", {"fields": ("parts",)}),
     )
     inlines = (
-        RegistryNumberInline, DecisionPointInline, AttachmentInline, PlanStrategicGoalInline,
+        # The figures before the points that quote them: a new figure is saved first.
+        SubjectInline, RegistryNumberInline, FigureInline, DecisionPointInline,
+        BudgetAdjustmentInline, AttachmentInline, PlanStrategicGoalInline,
         PlanCouncilGoalInline, BoardGoalInline, PlanIndicatorInline, CaseTransitionInline,
     )
     actions = ("propose", "start_new_version")
+
+    def save_formset(self, request, form, formset, change):
+        if formset.model is DecisionPoint:
+            save_decision_points(formset, request.user)
+        else:
+            super().save_formset(request, form, formset, change)
 
     @admin.action(description="Skicka till borgarrådsberedningen (utkast → föreslaget)")
     def propose(self, request, queryset):
@@ -175,6 +290,13 @@ class CaseAdmin(ServiceAdmin):
 
     def _refused(self, request, case, reason: str):
         self.message_user(request, f"{case.memo_number}: {reason}", messages.ERROR)
+
+    def _create_formsets(self, request, obj, change):
+        formsets, inline_instances = super()._create_formsets(request, obj, change)
+        by_model = {formset.model: formset for formset in formsets}
+        if DecisionPoint in by_model:
+            by_model[DecisionPoint].attachment_formset = by_model.get(Attachment)
+        return formsets, inline_instances
 
     @admin.display(description="beslut")
     def decision(self, obj):
@@ -218,6 +340,9 @@ class CaseAdmin(ServiceAdmin):
                 "KF:s aktiviteter för nämnden",
                 "visa",
                 f"{admin_url(Activity, 'changelist')}?year={obj.budget_year}&board={obj.board_id}",
+            ) if obj.board_id else (
+                "KF:s aktiviteter", "hör till nämndernas planer, inte till ett stadsövergripande "
+                "ärende", None,
             ),
             self._one_to_one(FinancialFrame, obj, "Nämndens ekonomiska förutsättningar"),
             ("Hela ärendet", "visa som sida", reverse("cases:detail", args=[obj.pk])),
@@ -245,13 +370,14 @@ class CaseAdmin(ServiceAdmin):
         return "Reservationer", f"{count} st", url
 
 
-class StatementSectionInline(ServiceStackedInline):
+class StatementSectionInline(MovableInlineMixin, ServiceStackedInline):
     model = StatementSection
+    position_field = "order"
     fields = ("order", "heading", "body")
 
 
 @admin.register(Statement)
-class StatementAdmin(ServiceAdmin):
+class StatementAdmin(CasePartAdminMixin, MovableRowsAdminMixin, ServiceAdmin):
     list_display = ("commissioner", "case", "signed_on")
     list_select_related = ("case",)
     list_filter = ("case__budget_year", "case__board")
@@ -262,13 +388,14 @@ class StatementAdmin(ServiceAdmin):
     inlines = (StatementSectionInline,)
 
 
-class ResponsibilityInline(ServiceTabularInline):
+class ResponsibilityInline(MovableInlineMixin, ServiceTabularInline):
     model = Responsibility
+    position_field = "order"
     fields = ("order", "text")
 
 
 @admin.register(OfficialsReport)
-class OfficialsReportAdmin(ServiceAdmin):
+class OfficialsReportAdmin(CasePartAdminMixin, MovableRowsAdminMixin, ServiceAdmin):
     list_display = ("offices", "case", "dated")
     list_select_related = ("case",)
     list_filter = ("case__budget_year", "case__board")

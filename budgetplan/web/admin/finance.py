@@ -15,10 +15,13 @@ from finance.resources import InvestmentResource, OperatingBudgetRowResource, Tu
 from finance.selectors import case_finance
 
 from .base import ServiceAdmin, ServiceStackedInline, ServiceTabularInline
+from .figures import AnyBoardMixin
+from .positions import CasePartAdminMixin
 
 
 class OperatingBudgetRowInline(ServiceTabularInline):
     model = OperatingBudgetRow
+    row_label = "rad {n} i driftbudgeten"
     fields = ("order", "department", "costs", "revenues", "net_display")
     readonly_fields = ("net_display",)
 
@@ -42,9 +45,9 @@ class MajorProjectInline(ServiceStackedInline):
     fields = ("order", "title", "body")
 
 
-class TurnoverChangeInline(ServiceTabularInline):
+class TurnoverChangeInline(AnyBoardMixin, ServiceTabularInline):
     model = TurnoverChange
-    fields = ("order", "description", "amount")
+    fields = ("order", "description", "amount", "board")
 
 
 def _total(name: str, description: str):
@@ -56,7 +59,7 @@ def _total(name: str, description: str):
 
 
 @admin.register(FinancialFrame)
-class FinancialFrameAdmin(ServiceAdmin):
+class FinancialFrameAdmin(CasePartAdminMixin, ServiceAdmin):
     list_display = ("case", "board", "budget_year", "organisation")
     list_select_related = ("case__board",)
     list_filter = ("case__budget_year", "case__board")

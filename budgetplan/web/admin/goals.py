@@ -279,6 +279,9 @@ class StrategicGoalAdmin(ServiceAdmin):
     search_fields = ("title", "description")
     inlines = (CouncilGoalInline,)
 
+    def rows_label(self, obj) -> str:
+        return f"under inriktningsmål {obj.number}"
+
 
 class CouncilIndicatorInline(ReadTargetWholeMixin, ServiceTabularInline):
     model = Indicator
@@ -308,6 +311,7 @@ class CouncilActivityInline(ServiceTabularInline):
     fk_name = "council_goal"
     verbose_name = "KF:s aktivitet"
     verbose_name_plural = "KF:s aktiviteter"
+    row_label = "KF:s aktivitet {n}"
     fields = ("order", "text", "assigned_board", "start_date", "end_date")
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
@@ -369,6 +373,9 @@ class CouncilGoalAdmin(TableImportExportMixin, ServiceAdmin):
     def code(self, obj):
         return obj.code
 
+    def rows_label(self, obj) -> str:
+        return f"under mål {obj.code}"
+
     @admin.display(description="år", ordering="strategic_goal__year")
     def year(self, obj):
         return obj.strategic_goal.year
@@ -382,6 +389,7 @@ class BoardIndicatorInline(ServiceTabularInline):
     fk_name = "board_goal"
     verbose_name = "nämndens indikator"
     verbose_name_plural = "nämndens indikatorer"
+    row_label = "indikator {n}"
     fields = ("order", "name", "periodicity", "board_target_display")
     readonly_fields = ("board_target_display",)
     show_change_link = True
@@ -407,6 +415,7 @@ class BoardActivityInline(ServiceTabularInline):
     verbose_name = "nämndens aktivitet"
     verbose_name_plural = "nämndens aktiviteter"
     fields = ("order", "text", "start_date", "end_date")
+    row_label = "aktivitet {n}"
 
 
 @admin.register(BoardGoal)
@@ -423,6 +432,9 @@ class BoardGoalAdmin(TableImportExportMixin, ServiceAdmin):
     autocomplete_fields = ("case", "council_goal")
     fields = ("case", "council_goal", "order", "title", "description")
     inlines = (BoardIndicatorInline, BoardActivityInline)
+
+    def rows_label(self, obj) -> str:
+        return f"under nämndmål {obj.order} till mål {obj.council_goal.code}"
 
     @admin.display(description="KF:s mål", ordering="council_goal__number")
     def council_goal_code(self, obj):
@@ -468,6 +480,11 @@ class IndicatorAdmin(TableImportExportMixin, ServiceAdmin):
                 "council_target_unit",
             ),
             "description": "Bara för KF:s indikatorer; nämndens egna har inget KF-årsmål.",
+        }),
+        ("Uppföljning", {
+            "fields": ("direction", "tolerance"),
+            "description": "Hur utfallet jämförs med målet: vilket håll som är bättre, och hur "
+            "långt från målet ett utfall får ligga och ändå räknas som delvis uppfyllt.",
         }),
     )
     inlines = (PlanIndicatorUnderIndicatorInline,)

@@ -7,6 +7,7 @@ from reservations.models import Party, Person, Reservation, ReservationPoint, Si
 from reservations.resources import SignatoryResource
 
 from .base import ServiceAdmin, ServiceTabularInline
+from .positions import CasePartAdminMixin
 
 
 @admin.register(Party)
@@ -54,7 +55,7 @@ def _with_signatories(queryset):
 
 
 @admin.register(Reservation)
-class ReservationAdmin(ServiceAdmin):
+class ReservationAdmin(CasePartAdminMixin, ServiceAdmin):
     list_display = ("signatory_names", "case", "body", "order", "reference")
     list_select_related = ("case", "refers_to")
     list_filter = ("case__budget_year", "case__board", "body")

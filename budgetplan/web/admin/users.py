@@ -6,6 +6,7 @@ from django.contrib.auth.models import Group, User
 from django.db.models import Q
 
 from budgetplan.access import permissions
+from budgetplan.kernel.admin_base import name_split_parts
 
 
 def _may_manage(user, account) -> bool:
@@ -35,6 +36,9 @@ class RoleUserAdmin(UserAdmin):
     to change (that would take it over: a new password is one form away)."""
 
     form = RoleUserChangeForm
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        return name_split_parts(super().formfield_for_dbfield(db_field, request, **kwargs))
 
     def get_readonly_fields(self, request, obj=None):
         fields = super().get_readonly_fields(request, obj)

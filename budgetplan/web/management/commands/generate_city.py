@@ -19,12 +19,14 @@ class Command(BaseCommand):
                             help="Planernas storlek i förhållande till referensärendet (10).")
         parser.add_argument("--seed", type=int, default=1, help="Slumpfrö (1).")
         parser.add_argument("--first-year", type=int, default=2013, help="Första budgetåret (2013).")
+        parser.add_argument("--no-followup", action="store_true",
+                            help="Utan uppföljning (annars godkända T1, T2 och Helår för varje plan).")
 
-    def handle(self, *args, boards, years, scale, seed, first_year, **options):
+    def handle(self, *args, boards, years, scale, seed, first_year, no_followup=False, **options):
         try:
             report = generate_city(
                 boards=boards, years=years, scale=scale, seed=seed, first_year=first_year,
-                progress=lambda line: self.stdout.write(f"  {line}"),
+                followup=not no_followup, progress=lambda line: self.stdout.write(f"  {line}"),
             )
         except (CityExists, ValueError) as error:
             raise CommandError(str(error)) from error

@@ -1,4 +1,5 @@
-"""Loads the reference case PM 2012:3 RI for a first try, unless the database holds it already."""
+"""Loads the reference case PM 2012:3 RI for a first try, unless the database holds it already,
+with the two invented examples beside it: T1 outcomes of its follow-up and a city-wide case."""
 import json
 from collections import defaultdict
 
@@ -10,6 +11,9 @@ from django.core.management.base import BaseCommand
 from budgetplan.document.selectors import case_by_registry_number
 
 FIXTURE = "reference_2012"
+# Made up for demonstration (and saying so on their pages): the reference plan's T1 follow-up,
+# and a city-wide case with subjects, budget adjustments and figures (PM 2024:57 RI).
+EXAMPLES = ("reference_2012_followup", "city_example")
 REGISTRY_NUMBER = "112-2321/2011"
 START_OVER = (
     "Vill du börja om från referensärendet: ta bort databasen (i demon filen db.sqlite3) och kör "
@@ -22,10 +26,11 @@ def rows_the_fixture_would_overwrite() -> list[str]:
 
     loaddata writes each row by its primary key, over whatever the database holds under it.
     """
-    fixture = next(directory / f"{FIXTURE}.json" for directory in settings.FIXTURE_DIRS)
     keys = defaultdict(set)
-    for row in json.loads(fixture.read_text(encoding="utf-8")):
-        keys[row["model"]].add(row["pk"])
+    for name in (FIXTURE, *EXAMPLES):
+        fixture = next(directory / f"{name}.json" for directory in settings.FIXTURE_DIRS)
+        for row in json.loads(fixture.read_text(encoding="utf-8")):
+            keys[row["model"]].add(row["pk"])
     return [
         apps.get_model(label)._meta.verbose_name_plural
         for label, pks in keys.items()
@@ -35,8 +40,9 @@ def rows_the_fixture_would_overwrite() -> list[str]:
 
 class Command(BaseCommand):
     help = (
-        "Läser in referensärendet PM 2012:3 RI (fixtures/reference_2012.json), men bara i en "
-        "databas som inte redan har det: en ny körning skriver inte över det du ändrat."
+        "Läser in referensärendet PM 2012:3 RI (fixtures/reference_2012.json) med två påhittade "
+        "exempel (reference_2012_followup, city_example), men bara i en databas som inte redan "
+        "har det: en ny körning skriver inte över det du ändrat."
     )
 
     def handle(self, *args, **options):
@@ -53,5 +59,9 @@ class Command(BaseCommand):
                 f"samma id ({', '.join(taken)}), och de skulle skrivas över. {START_OVER}"
             )
             return
-        call_command("loaddata", FIXTURE, verbosity=0)
+        call_command("loaddata", FIXTURE, *EXAMPLES, verbosity=0)
         self.stdout.write(self.style.SUCCESS("Referensärendet PM 2012:3 RI lästes in."))
+        self.stdout.write(
+            "Två påhittade exempel lästes in bredvid det: uppföljningen av tertial 1 2012 för "
+            "referensärendet och ett stadsövergripande ärende (PM 2024:57 RI)."
+        )
