@@ -243,6 +243,32 @@ def test_a_render_that_keeps_failing_is_retried_and_then_reported_on_the_case_pa
 
 
 @pytest.mark.django_db(transaction=True)
+def test_a_render_past_the_memory_limit_is_failed_and_the_worker_goes_on(queue, reference_case):
+    # The worker's processes may take 200 MB of address space: enough to start and take a job
+    # (about 130 MB), far too little to lay out the reference case. Where the render runs out
+    # decides how it ends: Python raises MemoryError (the job records it), or Pango cannot start a
+    # thread and the process dies (Celery hands the job back, and the next attempt records it).
+    worker = queue(BUDGETPLAN_WORKER_MEMORY_MB="200", BUDGETPLAN_PDF_ATTEMPTS="2",
+                   BUDGETPLAN_PDF_RETRY_SECONDS="0.5")
+    Case.objects.filter(pk=reference_case.pk).update(status=Case.Status.DRAFT)
+    clerk = clerk_client()
+    assert clerk.get(f"/arenden/{reference_case.pk}/pdf/").status_code == 202
+
+    job = wait_for(
+        lambda: CasePdf.objects.filter(case=reference_case, status="failed").first(), "the failure",
+    )
+    assert job.attempts == 2
+    assert not job.file
+    assert job.error in (
+        "minnesgränsen för en PDF överskreds.",
+        "arbetsprocessen stoppades mitt i (tidsgränsen på 300 sekunder eller minnesgränsen).",
+    )
+    page = clerk.get(f"/arenden/{reference_case.pk}/").content.decode()
+    assert f"PDF:en för revision {job.revision} kunde inte skapas: {job.error}" in page
+    assert worker.poll() is None  # the worker itself is still there, for the next job
+
+
+@pytest.mark.django_db(transaction=True)
 def test_the_decision_goes_through_the_queue_and_the_case_is_decided_when_its_pdf_is_stored(queue):
     queue()
     row = draft_with_a_row()
