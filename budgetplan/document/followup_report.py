@@ -240,17 +240,16 @@ def render_report_html(document: FollowUpReportDocument) -> bytes:
     return inline_stylesheets(render_report_page(document)).encode("utf-8")
 
 
+# The report PDF's stylesheets, laid over the markup in this order (see followup/report_pdf.html).
+REPORT_PDF_STYLESHEETS = ("css/case.css", "css/followup_report.css", "css/print.css")
+
+
 def render_report_pdf(document: FollowUpReportDocument) -> bytes:
     """The report as PDF/A, by WeasyPrint, from the page's templates plus the print stylesheet."""
-    from weasyprint import HTML
-
-    from .pdf import PDF_VARIANT, render_slot, static_url_fetcher
+    from .pdf import render_pdf
 
     html = render_to_string(REPORT_PDF_TEMPLATE, {"doc": document, "created": document.created})
-    with render_slot():
-        return HTML(
-            string=html, base_url="file:///", url_fetcher=static_url_fetcher(),
-        ).write_pdf(pdf_variant=PDF_VARIANT, pdf_identifier=False)
+    return render_pdf(html, REPORT_PDF_STYLESHEETS)
 
 
 REPORT_EXPORTERS = {"html": render_report_html, "pdf": render_report_pdf}

@@ -96,7 +96,7 @@ def static_url_fetcher():
     return StaticFilesFetcher()
 
 
-# The PDF's stylesheets, laid over the markup in this order (see templates/cases/detail_pdf.html).
+# The case PDF's stylesheets, laid over the markup in this order (see templates/cases/detail_pdf.html).
 PDF_STYLESHEETS = ("css/case.css", "css/print.css")
 
 
@@ -110,25 +110,29 @@ def _forget_parsed_stylesheets():
     _parsed.__dict__.clear()
 
 
-def pdf_stylesheets():
+def pdf_stylesheets(names: tuple[str, ...] = PDF_STYLESHEETS):
     """The print stylesheets, parsed once per thread, and the font configuration they fill.
 
     Parsing them took a tenth of a second of every render and loading the fonts their @font-face
     rules name as much again; neither depends on the case. A modified file is read anew. The
     fonts register with the FontConfiguration that parsed them, so the two go together, and a
-    thread of its own keeps each (Pango's font map is not shared between threads).
+    thread of its own keeps each (Pango's font map is not shared between threads). Each list of
+    stylesheets (the case's, the follow-up report's) is kept apart.
     """
     from weasyprint import CSS
     from weasyprint.text.fonts import FontConfiguration
 
     found = []
-    for name in PDF_STYLESHEETS:
+    for name in names:
         path = finders.find(name)
         if not path:
             raise FileNotFoundError(f"Stilmallen {name} för PDF:en finns inte.")
         found.append((name, path, os.stat(path).st_mtime_ns))
     key = tuple(found)
-    if getattr(_parsed, "key", None) != key:
+    if not hasattr(_parsed, "by_names"):
+        _parsed.by_names = {}
+    kept = _parsed.by_names
+    if kept.get(names, (None,))[0] != key:
         font_config = FontConfiguration()
         fetcher = static_url_fetcher()
         static_prefix = "/" + settings.STATIC_URL.lstrip("/")
@@ -139,8 +143,8 @@ def pdf_stylesheets():
                 url_fetcher=fetcher, font_config=font_config, media_type="print")
             for name, path, _ in found
         )
-        _parsed.key, _parsed.value = key, (stylesheets, font_config)
-    return _parsed.value
+        kept[names] = (key, (stylesheets, font_config))
+    return kept[names][1]
 
 
 @contextmanager
@@ -189,11 +193,25 @@ class UnexpectedMarkup(ValueError):
     """The markup is not the well-formed HTML our templates write (see parse_template_html)."""
 
 
+SVG_NAMESPACE = "http://www.w3.org/2000/svg"
+# The SVG elements our charts may write, by the name HTMLParser gives (lower case), with the name
+# HTML5 gives them in the tree. Any other element inside <svg> (text in <title> and <desc> is
+# fine) goes to WeasyPrint's parser, which knows all of foreign content.
+SVG_ELEMENTS = {
+    name.lower(): name for name in (
+        "svg", "g", "defs", "title", "desc", "pattern", "rect", "line", "path", "text", "tspan",
+        "circle", "ellipse", "polyline", "polygon", "clipPath", "linearGradient",
+        "radialGradient", "stop", "use", "symbol", "marker", "mask",
+    )
+}
+
+
 class _TreeBuilder(HTMLParser):
     def __init__(self):
         super().__init__(convert_charrefs=True)
         self.builder = ElementTree.TreeBuilder()
-        self.open = []
+        self.open = []  # the open elements' names as HTMLParser gives them
+        self.svg_depth = 0  # how many of them are SVG (always the innermost ones)
 
     def check(self, tag):
         """Refuse what HTML5's tree construction would rearrange, so the trees always agree."""
@@ -203,25 +221,50 @@ class _TreeBuilder(HTMLParser):
         if parent in TABLE_CHILDREN and tag not in TABLE_CHILDREN[parent]:
             raise UnexpectedMarkup(f"<{tag}> directly in <{parent}> at line {self.getpos()[0]}")
 
+    def start(self, tag, attrs) -> str:
+        """Start the element; its name in the tree."""
+        if not self.svg_depth and tag != "svg":
+            self.check(tag)
+            self.builder.start(tag, {name: value or "" for name, value in attrs})
+            return tag
+        if tag not in SVG_ELEMENTS or (self.svg_depth and self.open[-1] in ("title", "desc")):
+            raise UnexpectedMarkup(f"<{tag}> in an SVG drawing at line {self.getpos()[0]}")
+        if not self.svg_depth:
+            self.check(tag)
+        # HTML5 puts the drawing in the SVG namespace and gives names their SVG case back.
+        from tinyhtml5.constants import adjust_foreign_attributes, adjust_svg_attributes
+
+        attributes = {}
+        for name, value in attrs:
+            if name in adjust_foreign_attributes:
+                _, local, namespace = adjust_foreign_attributes[name]
+                name = f"{{{namespace}}}{local}"
+            attributes[adjust_svg_attributes.get(name, name)] = value or ""
+        element = f"{{{SVG_NAMESPACE}}}{SVG_ELEMENTS[tag]}"
+        self.builder.start(element, attributes)
+        return element
+
     def handle_starttag(self, tag, attrs):
-        self.check(tag)
-        self.builder.start(tag, {name: value or "" for name, value in attrs})
-        if tag in VOID_ELEMENTS:
-            self.builder.end(tag)
+        element = self.start(tag, attrs)
+        if tag in VOID_ELEMENTS:  # never in SVG: start() refuses those names there
+            self.builder.end(element)
         else:
             self.open.append(tag)
+            self.svg_depth += element != tag
 
     def handle_startendtag(self, tag, attrs):
-        self.check(tag)
-        self.builder.start(tag, {name: value or "" for name, value in attrs})
-        self.builder.end(tag)
+        self.builder.end(self.start(tag, attrs))
 
     def handle_endtag(self, tag):
-        if tag in VOID_ELEMENTS:
+        if tag in VOID_ELEMENTS and not self.svg_depth:
             return
         if not self.open or self.open.pop() != tag:
             raise UnexpectedMarkup(f"</{tag}> closes nothing open at line {self.getpos()[0]}")
-        self.builder.end(tag)
+        if self.svg_depth:
+            self.svg_depth -= 1
+            self.builder.end(f"{{{SVG_NAMESPACE}}}{SVG_ELEMENTS[tag]}")
+        else:
+            self.builder.end(tag)
 
     def handle_data(self, data):
         if self.open and self.open[-1] in TABLE_CHILDREN and data.strip():
@@ -234,9 +277,10 @@ def parse_template_html(html: str) -> ElementTree.Element:
 
     WeasyPrint's own parser follows the whole HTML5 algorithm in pure Python and took a tenth of
     the large plan's render; the templates write every end tag, so a plain tag-by-tag reading gives
-    the same tree four times faster. Anything else (an end tag that closes nothing open, an element
-    left open, a block in a paragraph, something HTML5 would move out of a table) raises
-    UnexpectedMarkup, and the caller falls back to WeasyPrint's parser.
+    the same tree four times faster, inline SVG (the follow-up's charts) in the SVG namespace as
+    HTML5 puts it. Anything else (an end tag that closes nothing open, an element left open, a block
+    in a paragraph, something HTML5 would move out of a table, an element inside an SVG drawing's
+    text) raises UnexpectedMarkup, and the caller falls back to WeasyPrint's parser.
     """
     parser = _TreeBuilder()
     parser.feed(html)
@@ -280,10 +324,17 @@ def render_case_html_for_pdf(document) -> str:
 
 def render_case_pdf(document) -> bytes:
     """Render the case document (from budgetplan.document.selectors.case_document) to PDF/A bytes."""
+    return render_pdf(render_case_html_for_pdf(document), PDF_STYLESHEETS)
+
+
+def render_pdf(html: str, stylesheets: tuple[str, ...]) -> bytes:
+    """Our template's HTML, with these static stylesheets laid over it in order, as PDF/A bytes.
+
+    The template links no stylesheet of its own: they come parsed from pdf_stylesheets.
+    """
     from weasyprint import DEFAULT_OPTIONS
 
-    html = render_case_html_for_pdf(document)
-    stylesheets, font_config = pdf_stylesheets()
+    stylesheets, font_config = pdf_stylesheets(stylesheets)
     # What HTML.write_pdf does, in its two steps, to collect the layout's garbage between them.
     options = {**DEFAULT_OPTIONS, "stylesheets": stylesheets, "pdf_variant": PDF_VARIANT,
                "pdf_identifier": False}
