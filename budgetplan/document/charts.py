@@ -22,7 +22,9 @@ INDICATOR_WIDTH = 320
 INDICATOR_HEIGHT = 170
 MARGIN_LEFT = 46
 MARGIN_RIGHT = 10
-MARGIN_TOP = 14
+# The band above the plot holds the target's label, clear of the bars' figures under it.
+MARGIN_TOP = 28
+TARGET_LABEL_Y = 12
 MARGIN_BOTTOM = 30
 
 BUDGET_ROW_HEIGHT = 34
@@ -76,6 +78,7 @@ class IndicatorChart:
     slots: list[PeriodSlot]
     target_y: float | None
     target_text: str
+    target_label_y: float
     tick_label_x: float
     period_label_y: float
     missing_y: float
@@ -187,7 +190,7 @@ def indicator_chart(
         plot_left=plot_left, plot_right=plot_right, plot_top=plot_top, baseline_y=zero_y,
         ticks=ticks, slots=slots,
         target_y=y_of(float(target)) if target is not None else None,
-        target_text=target_text, has_last_year=has_last_year, unit=unit,
+        target_text=target_text, target_label_y=TARGET_LABEL_Y, has_last_year=has_last_year, unit=unit,
         tick_label_x=plot_left - 4, period_label_y=INDICATOR_HEIGHT - 12, missing_y=zero_y - 4,
     )
 

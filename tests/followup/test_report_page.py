@@ -205,6 +205,10 @@ def test_charts_follow_the_indicator_over_the_periods(reference_case):
     # The target line is above both bars: the higher the value, the smaller y.
     outcome_bars = [bar for slot in chart.slots for bar in slot.bars if bar.kind == "outcome"]
     assert chart.target_y < outcome_bars[1].y < outcome_bars[0].y
+    # The target's label stands above the plot, clear of every bar's figure (9 px high text).
+    figures = [bar.label_y for slot in chart.slots for bar in slot.bars]
+    assert all(chart.target_label_y < label_y - 9 for label_y in figures)
+    assert chart.target_label_y < chart.plot_top
     # The T1 report, approved, shows T1 only: what it was when approved.
     first = followup_report_document(report=t1)
     chart = next(entry.chart for section in first.sections for entry in section.indicators
@@ -270,3 +274,35 @@ def test_what_the_board_wrote_is_shown_as_text_never_as_markup(reference_case):
     assert "<script>alert" not in html and "<img src=x" not in html
     assert "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;" in html
     assert '<title id="diagram-indikator-' in html and "Nöjdhet &lt;script&gt;" in html
+
+
+def test_the_report_pdf_reads_its_charts_as_html5_does_and_draws_them(reference_case, settings, tmp_path):
+    """The PDF's markup goes through the standard library's parser (budgetplan.document.pdf): the
+    charts' inline SVG must come out in the SVG namespace with its names' case (viewBox,
+    patternUnits), as WeasyPrint's own HTML5 parser gives it, or WeasyPrint draws no chart."""
+    import tinyhtml5
+    from django.template.loader import render_to_string
+
+    from budgetplan.document.followup_report import REPORT_PDF_TEMPLATE, render_report_pdf
+    from budgetplan.document.pdf import parse_template_html
+
+    settings.PDF_RENDER_LOCK_DIR = str(tmp_path)
+    document = followup_report_document(report=filled_report(reference_case, PeriodKind.T1))
+    html = render_to_string(REPORT_PDF_TEMPLATE, {"doc": document, "created": document.created})
+
+    def elements(root):
+        return [(element.tag, sorted(element.attrib.items()), (element.text or "").strip(),
+                 (element.tail or "").strip()) for element in root.iter()]
+
+    ours = elements(parse_template_html(html))
+    assert ours == elements(tinyhtml5.parse(html, namespace_html_elements=False))
+    svg = "{http://www.w3.org/2000/svg}"
+    assert sum(tag == f"{svg}svg" for tag, *_ in ours) > 3
+    assert any(tag == f"{svg}pattern" and ("patternUnits", "userSpaceOnUse") in attributes
+               for tag, attributes, *_ in ours)
+
+    chart = next(entry.chart for section in document.sections for entry in section.indicators
+                 if entry.chart and entry.chart.target_text)
+    text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(render_report_pdf(document))).pages)
+    flat = " ".join(text.replace("\u00a0", " ").split())
+    assert f"Årsmål {chart.target_text}".replace("\u00a0", " ") in flat  # the chart's own label
