@@ -2,7 +2,7 @@
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Prefetch
+from django.db.models import F, Prefetch
 from django.utils.safestring import SafeString
 
 from budgetplan.kernel.formatting import format_decimal
@@ -17,7 +17,6 @@ from .models import (
     Investment,
     MajorProject,
     OperatingBudgetRow,
-    QuotedFigure,
     ResultUnit,
     TurnoverChange,
 )
@@ -140,7 +139,7 @@ class CaseFigures:
 
     adjustments: list[BudgetAdjustment]
     values: dict[int, FigureValue]
-    quotes: dict[int, list[QuotedFigure]]
+    quotes: dict[int, list[int]]  # point id → the ids of the figures it quotes, by position
 
     @property
     def adjustment_tables(self) -> list[AdjustmentTable]:
@@ -157,7 +156,7 @@ class CaseFigures:
 
     def point_amounts(self, point_id: int) -> list[FigureValue]:
         """The figures a point quotes, in the order its placeholders number them."""
-        return [self.values[quote.figure_id] for quote in self.quotes.get(point_id, [])]
+        return [self.values[figure_id] for figure_id in self.quotes.get(point_id, [])]
 
 
 def case_adjustments(*, case_id: int) -> list[BudgetAdjustment]:
@@ -167,16 +166,32 @@ def case_adjustments(*, case_id: int) -> list[BudgetAdjustment]:
     )
 
 
-def case_figures(*, case_id: int, finance: FinanceSection | None) -> CaseFigures:
-    """The case's adjustments and figures, in three queries; `finance` is the case's frame as
-    case_finance read it (its rows are summed too)."""
-    adjustments = case_adjustments(case_id=case_id)
-    figures = list(Figure.objects.filter(case_id=case_id).order_by("number"))
-    quotes: dict[int, list[QuotedFigure]] = {}
-    for quote in QuotedFigure.objects.filter(point__case_id=case_id).order_by("point_id", "position"):
-        quotes.setdefault(quote.point_id, []).append(quote)
+def case_figures(
+    *, case_id: int, finance: FinanceSection | None, has_adjustments: bool = True,
+    has_figures: bool = True,
+) -> CaseFigures:
+    """The case's adjustments and figures, in two queries; `finance` is the case's frame as
+    case_finance read it (its rows are summed too). A caller that knows the case has no
+    adjustments or no figures (budgetplan.document.selectors reads that with the case) says so,
+    and that query is left out."""
+    adjustments = case_adjustments(case_id=case_id) if has_adjustments else []
+    figures: dict[int, Figure] = {}
+    quoted: list[tuple[int, int, int]] = []
+    if has_figures:
+        # Each figure with every point that quotes it, one row per quote (a figure nobody quotes
+        # comes once, with no point).
+        rows = Figure.objects.filter(case_id=case_id).annotate(
+            quoting_point=F("quotes__point_id"), quoted_at=F("quotes__position"),
+        ).order_by("number")
+        for row in rows:
+            figures.setdefault(row.pk, row)
+            if row.quoting_point is not None:
+                quoted.append((row.quoting_point, row.quoted_at, row.pk))
+    quotes: dict[int, list[int]] = {}
+    for point_id, _, figure_id in sorted(quoted):
+        quotes.setdefault(point_id, []).append(figure_id)
     return CaseFigures(
         adjustments=adjustments,
-        values=figure_values(figures, adjustments=adjustments, finance=finance),
+        values=figure_values(list(figures.values()), adjustments=adjustments, finance=finance),
         quotes=quotes,
     )

@@ -2,7 +2,7 @@
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
 
-from django.db.models import F, Prefetch, prefetch_related_objects
+from django.db.models import Exists, F, OuterRef, Prefetch, prefetch_related_objects
 from django.http import Http404
 from django.utils.html import escape
 from django.utils.safestring import SafeString
@@ -24,6 +24,7 @@ from budgetplan.cases.models import (
 from budgetplan.cases.references import linked
 from budgetplan.kernel.formatting import format_decimal, format_long_date
 from budgetplan.kernel.placeholders import amount_placeholder, fill_placeholder, fill_placeholders
+from finance.models import BudgetAdjustment, Figure
 from finance.selectors import CaseFigures, FinanceSection, case_figures, case_finance
 from goals.selectors import CouncilGoalNode, GoalTree, plan_goal_tree
 from reservations.selectors import ReservationGroup, case_reservations
@@ -161,18 +162,34 @@ def registry_numbers_in_order():
 
 CASE_PREFETCHES = (
     Prefetch("registry_numbers", queryset=registry_numbers_in_order()),
-    Prefetch("subjects", queryset=Subject.objects.order_by("order", "pk")),
     Prefetch("decision_points", queryset=DecisionPoint.objects.order_by("number")),
     Prefetch("attachments", queryset=Attachment.objects.order_by("number")),
     Prefetch("statement__sections", queryset=StatementSection.objects.order_by("order")),
     Prefetch("officials_report__responsibilities", queryset=Responsibility.objects.order_by("order")),
 )
+SUBJECTS_PREFETCH = Prefetch("subjects", queryset=Subject.objects.order_by("order", "pk"))
+
+# Parts that most cases do not have (a board's plan has no subjects and no budget adjustments):
+# the case row says whether each is there, and the document reads only those that are.
+OPTIONAL_PARTS = {
+    "has_subjects": Exists(Subject.objects.filter(case=OuterRef("pk"))),
+    "has_budget_adjustments": Exists(BudgetAdjustment.objects.filter(case=OuterRef("pk"))),
+    "has_figures": Exists(Figure.objects.filter(case=OuterRef("pk"))),
+}
 
 
 def case_for_reading(*, case_id: int) -> Case | None:
     """The case row with what its page header needs, read once: the view checks the reader's
     permission on it and the page is built from the same object."""
-    return Case.objects.filter(pk=case_id).select_related(*CASE_RELATIONS).first()
+    return (
+        Case.objects.filter(pk=case_id).select_related(*CASE_RELATIONS).annotate(**OPTIONAL_PARTS)
+        .first()
+    )
+
+
+def _has(case: Case, part: str) -> bool:
+    """Whether the case has this optional part; a case read without OPTIONAL_PARTS may."""
+    return getattr(case, part, True)
 
 
 def case_document(*, case_id: int | None = None, case: Case | None = None) -> CaseDocument:
@@ -184,12 +201,16 @@ def case_document(*, case_id: int | None = None, case: Case | None = None) -> Ca
         case = case_for_reading(case_id=case_id)
         if case is None:
             raise Http404("Ärendet finns inte.")
-    prefetch_related_objects([case], *CASE_PREFETCHES)
+    has_subjects = _has(case, "has_subjects")
+    prefetch_related_objects([case], *CASE_PREFETCHES, *([SUBJECTS_PREFETCH] if has_subjects else []))
 
     statement = getattr(case, "statement", None)
     report = getattr(case, "officials_report", None)
     finance = case_finance(case_id=case.pk)
-    figures = case_figures(case_id=case.pk, finance=finance)
+    figures = case_figures(
+        case_id=case.pk, finance=finance,
+        has_adjustments=_has(case, "has_budget_adjustments"), has_figures=_has(case, "has_figures"),
+    )
     attachments = list(case.attachments.all())
     attachment_numbers = {attachment.number for attachment in attachments}
     # "bilaga 3" in a point links to the attachment's place on the page and in the PDF.
@@ -207,7 +228,7 @@ def case_document(*, case_id: int | None = None, case: Case | None = None) -> Ca
                 [row.number for row in case.registry_numbers.all() if row.subject_id == subject.pk],
                 [point for point in decision_points if point.subject_id == subject.pk],
             )
-            for subject in case.subjects.all()
+            for subject in (case.subjects.all() if has_subjects else [])
         ],
         statement=statement,
         statement_sections=list(statement.sections.all()) if statement else [],
