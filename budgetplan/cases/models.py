@@ -247,8 +247,10 @@ class RegistryNumber(models.Model):
     case = models.ForeignKey(
         Case, verbose_name="ärende", on_delete=models.CASCADE, related_name="registry_numbers",
     )
+    # RESTRICT, not PROTECT: a subject stays while a Dnr or a point is filed under it, but a case
+    # deleted whole takes its subjects, their Dnr and their points together.
     subject = models.ForeignKey(
-        Subject, verbose_name="ingående ärende", on_delete=models.PROTECT, null=True, blank=True,
+        Subject, verbose_name="ingående ärende", on_delete=models.RESTRICT, null=True, blank=True,
         related_name="registry_numbers",
         help_text="För ett ärende med flera ingående ärenden: vilket av dem diarienumret hör till.",
     )
@@ -286,8 +288,8 @@ class DecisionPoint(models.Model):
     case = models.ForeignKey(
         Case, verbose_name="ärende", on_delete=models.CASCADE, related_name="decision_points",
     )
-    subject = models.ForeignKey(
-        Subject, verbose_name="ingående ärende", on_delete=models.PROTECT, null=True, blank=True,
+    subject = models.ForeignKey(  # RESTRICT: see RegistryNumber.subject
+        Subject, verbose_name="ingående ärende", on_delete=models.RESTRICT, null=True, blank=True,
         related_name="decision_points",
         help_text="För ett ärende med flera ingående ärenden: vilket av dem punkten hör till.",
     )

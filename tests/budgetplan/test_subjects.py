@@ -159,3 +159,21 @@ def test_the_change_log_names_a_subject_added_in_the_admin(two_subjects, admin_c
     log = admin_client.get(reverse("cases:changes", args=[two_subjects.pk]))
     assert log.status_code == 200
     assert "Resultatenheter" in log.content.decode()
+
+
+def test_a_case_deleted_whole_takes_its_subjects_but_a_subject_with_points_stays(two_subjects):
+    from django.db.models import RestrictedError
+
+    from budgetplan.kernel.services import record_delete
+
+    first = two_subjects.subjects.get(order=1)
+    # A subject on its own is not removed from under its Dnr and points...
+    with pytest.raises(RestrictedError):
+        record_delete(instance=first)
+    assert Subject.objects.filter(pk=first.pk).exists()
+
+    # ...but the case deleted whole goes with all of them.
+    record_delete(instance=Case.objects.get(pk=two_subjects.pk))
+    assert not Subject.objects.filter(case_id=two_subjects.pk).exists()
+    assert not RegistryNumber.objects.filter(number__in=["112-900/2012", "112-1100/2011"]).exists()
+    assert not DecisionPoint.objects.filter(case_id=two_subjects.pk).exists()
