@@ -79,7 +79,8 @@ TARGETS = {
     "html_queries_decided": ("<=", 25),
     "pdf_s_reference": ("<=", 2),
     "pdf_s_large": ("<=", 15),
-    "pdf_peak_rss_mb_large": ("<=", 500),
+    # Issue 13's 500 MB is a worker's: a process that only renders the ten-fold plan. The
+    # benchmark's own process (pdf_peak_rss_mb_large) also holds the city it generated.
     "pdf_peak_rss_mb_large_fresh_process": ("<=", 500),
     # The debounce (5 s) plus the render (target 2 s for the reference case) and a little queue.
     "pdf_wait_s": ("<", 10),

@@ -246,10 +246,10 @@ REPORT_PDF_STYLESHEETS = ("css/case.css", "css/followup_report.css", "css/print.
 
 def render_report_pdf(document: FollowUpReportDocument) -> bytes:
     """The report as PDF/A, by WeasyPrint, from the page's templates plus the print stylesheet."""
-    from .pdf import render_pdf
+    from .pdf import render_html_pdf
 
     html = render_to_string(REPORT_PDF_TEMPLATE, {"doc": document, "created": document.created})
-    return render_pdf(html, REPORT_PDF_STYLESHEETS)
+    return render_html_pdf(html, REPORT_PDF_STYLESHEETS)
 
 
 REPORT_EXPORTERS = {"html": render_report_html, "pdf": render_report_pdf}

@@ -153,7 +153,7 @@ def collector_paused():
 
     A render allocates millions of small objects (boxes, styles, text pieces) that live until the
     PDF is written; the collections they trigger walk them again and again and took a fifth of the
-    render's time. render_case_pdf collects once, between layout and writing, what layout left in
+    render's time. render_html_pdf collects once, between layout and writing, what layout left in
     cycles; the rest is freed by reference counting when the render returns.
     """
     was_enabled = gc.isenabled()
@@ -324,17 +324,18 @@ def render_case_html_for_pdf(document) -> str:
 
 def render_case_pdf(document) -> bytes:
     """Render the case document (from budgetplan.document.selectors.case_document) to PDF/A bytes."""
-    return render_pdf(render_case_html_for_pdf(document), PDF_STYLESHEETS)
+    return render_html_pdf(render_case_html_for_pdf(document), PDF_STYLESHEETS)
 
 
-def render_pdf(html: str, stylesheets: tuple[str, ...]) -> bytes:
-    """Our template's HTML, with these static stylesheets laid over it in order, as PDF/A bytes.
+def render_html_pdf(html: str, stylesheet_names: tuple[str, ...]) -> bytes:
+    """Our template's HTML, with these static stylesheets laid over it in order, as PDF/A bytes
+    (the case's and the follow-up report's PDFs).
 
     The template links no stylesheet of its own: they come parsed from pdf_stylesheets.
     """
     from weasyprint import DEFAULT_OPTIONS
 
-    stylesheets, font_config = pdf_stylesheets(stylesheets)
+    stylesheets, font_config = pdf_stylesheets(stylesheet_names)
     # What HTML.write_pdf does, in its two steps, to collect the layout's garbage between them.
     options = {**DEFAULT_OPTIONS, "stylesheets": stylesheets, "pdf_variant": PDF_VARIANT,
                "pdf_identifier": False}

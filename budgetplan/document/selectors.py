@@ -178,13 +178,14 @@ OPTIONAL_PARTS = {
 }
 
 
-def case_for_reading(*, case_id: int) -> Case | None:
+def case_for_reading(*, case_id: int, for_document: bool = False) -> Case | None:
     """The case row with what its page header needs, read once: the view checks the reader's
-    permission on it and the page is built from the same object."""
-    return (
-        Case.objects.filter(pk=case_id).select_related(*CASE_RELATIONS).annotate(**OPTIONAL_PARTS)
-        .first()
-    )
+    permission on it and the page is built from the same object. `for_document`: it is read to
+    build the whole document (case_document), so it also says which OPTIONAL_PARTS it has."""
+    rows = Case.objects.filter(pk=case_id).select_related(*CASE_RELATIONS)
+    if for_document:
+        rows = rows.annotate(**OPTIONAL_PARTS)
+    return rows.first()
 
 
 def _has(case: Case, part: str) -> bool:
@@ -195,10 +196,11 @@ def _has(case: Case, part: str) -> bool:
 def case_document(*, case_id: int | None = None, case: Case | None = None) -> CaseDocument:
     """The whole case, for the page and its exports; Http404 if there is no such case.
 
-    Give `case` when it was already read with case_for_reading, to save reading it twice.
+    Give `case` when it was already read with case_for_reading(for_document=True), to save
+    reading it twice (a case read otherwise is read in full, its optional parts included).
     """
     if case is None:
-        case = case_for_reading(case_id=case_id)
+        case = case_for_reading(case_id=case_id, for_document=True)
         if case is None:
             raise Http404("Ärendet finns inte.")
     has_subjects = _has(case, "has_subjects")

@@ -26,9 +26,10 @@ from . import http_cache
 from .followup_views import followup_links
 
 
-def _readable_case(request, pk: int) -> Case:
-    """The case row, read first so a refused reader reads nothing else."""
-    case = selectors.case_for_reading(case_id=pk)
+def _readable_case(request, pk: int, *, for_document: bool = False) -> Case:
+    """The case row, read first so a refused reader reads nothing else; `for_document` as in
+    selectors.case_for_reading, for a view that builds the whole document from it."""
+    case = selectors.case_for_reading(case_id=pk, for_document=for_document)
     if case is None or not permissions.can_view_case(request.user, case):
         raise Http404("Ärendet finns inte.")
     return case
@@ -89,7 +90,7 @@ def case_detail(request, pk: int):
         cached = cache.get(_public_page_key(pk))
         if isinstance(cached, tuple):  # an entry of an earlier release (the HTML alone) is redone
             return _public_page(request, *cached)
-    case = _readable_case(request, pk)
+    case = _readable_case(request, pk, for_document=True)
     html = _render_case_detail(request, case)
     if public_read and case.status == Case.Status.DECIDED:
         entry = (html, http_cache.content_etag(html), case.updated_at)

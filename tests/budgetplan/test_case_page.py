@@ -17,10 +17,10 @@ NBSP = "\u00a0"
 # these tests read as an administrator); the case row, which also says which optional parts the
 # case has (1), and the permission check reads that same row; its registry numbers, decision
 # points, attachments, statement sections and responsibilities (5); the budget (6); the figures with
-# the points that quote them (1); the goal tree (6); the reservations (3); where the background PDF
-# is, for those who may download a draft's (1: budgetplan.document.pdf_jobs.pdf_state). A case
-# with subjects or budget adjustments reads those too (1 each). The number is the same whatever
-# the size of the plan.
+# the points that quote them (1, left out for a case without figures); the goal tree (6); the
+# reservations (3); where the background PDF is, for those who may download a draft's (1:
+# budgetplan.document.pdf_jobs.pdf_state). A case with subjects or budget adjustments reads those
+# too (1 each). The number is the same whatever the size of the plan.
 CASE_PAGE_QUERIES = 25
 
 

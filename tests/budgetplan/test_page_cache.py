@@ -28,7 +28,7 @@ def test_decided_case_page_is_rendered_once_then_served_without_a_query(
 ):
     decide(reference_case)
     url = reverse("cases:detail", args=[reference_case.pk])
-    with django_assert_max_num_queries(28):  # with the adjustments, figures and quotes
+    with django_assert_max_num_queries(25):  # the page's bound (test_case_page.CASE_PAGE_QUERIES)
         first = client.get(url)
     with django_assert_num_queries(0):
         second = client.get(url)

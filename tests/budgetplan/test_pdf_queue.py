@@ -25,7 +25,7 @@ from django.utils import timezone
 
 from budgetplan.cases.models import Case, DecidedDocument
 from budgetplan.celery import app
-from budgetplan.document import lifecycle
+from budgetplan.document import lifecycle, pdf_jobs
 from budgetplan.document.models import CasePdf
 from budgetplan.kernel.services import record_save
 from finance.models import OperatingBudgetRow
@@ -261,7 +261,7 @@ def test_a_render_past_the_memory_limit_is_failed_and_the_worker_goes_on(queue, 
     assert not job.file
     assert job.error in (
         "minnesgränsen för en PDF överskreds.",
-        "arbetsprocessen stoppades mitt i (tidsgränsen på 300 sekunder eller minnesgränsen).",
+        pdf_jobs.WORKER_STOPPED.format(seconds=queue.settings.BUDGETPLAN_PDF_TIME_LIMIT),
     )
     page = clerk.get(f"/arenden/{reference_case.pk}/").content.decode()
     assert f"PDF:en för revision {job.revision} kunde inte skapas: {job.error}" in page

@@ -1,4 +1,4 @@
-"""The case page reads a ten-fold plan in as many queries as the reference case, and at most 29,
+"""The case page reads a ten-fold plan in as many queries as the reference case, and at most 25,
 counting the session and the user of the logged-in reader of a draft."""
 import pytest
 from django.urls import reverse

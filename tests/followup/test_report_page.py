@@ -306,3 +306,5 @@ def test_the_report_pdf_reads_its_charts_as_html5_does_and_draws_them(reference_
     text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(render_report_pdf(document))).pages)
     flat = " ".join(text.replace("\u00a0", " ").split())
     assert f"Årsmål {chart.target_text}".replace("\u00a0", " ") in flat  # the chart's own label
+    # Drawn as SVG, not laid out as text: <desc> is for screen readers and stays out of the page.
+    assert " ".join(chart.description.replace("\u00a0", " ").split()) not in flat
