@@ -20,7 +20,7 @@ ever renders one.
 """
 import hashlib
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import timedelta
 
 from celery.exceptions import SoftTimeLimitExceeded
@@ -156,18 +156,36 @@ def _send_render(job: CasePdf, *, countdown: float = 0) -> None:
         _send(render_pdf, (job.case_id, job.revision), countdown=countdown)
 
 
-def request_pdf(case: Case) -> CasePdf | None:
-    """The job of the case's current revision, queued now if there is none (a case loaded from
-    a fixture, one decided before PDFs were stored) or sent again if its message was lost."""
-    recover_stopped(case)
-    job = CasePdf.objects.filter(case=case, kind=Kind.DRAFT, revision=case.revision).first()
+def _ensure_sent(job: CasePdf | None, queue_new) -> CasePdf | None:
+    """`job`, the current revision's, or one queued now by `queue_new()` if there is none (a case
+    loaded from a fixture, one decided before PDFs were stored); sent again if its message seems
+    lost (still queued, never tried, LOST_AFTER past its debounce)."""
     if job is None:
-        return _queue_draft(case.pk, case.revision, countdown=0)
+        return queue_new()
     due = job.created_at + timedelta(seconds=settings.BUDGETPLAN_PDF_DEBOUNCE_SECONDS)
     if job.status == Status.QUEUED and not job.attempts and due + LOST_AFTER < timezone.now():
         CasePdf.objects.filter(pk=job.pk).update(created_at=timezone.now())
-        _send(render_pdf, (case.pk, case.revision))
+        _send_render(job)
     return job
+
+
+def request_pdf(case: Case) -> CasePdf | None:
+    """The job of the case's current revision, queued now if there is none (_ensure_sent)."""
+    recover_stopped(case)
+    job = CasePdf.objects.filter(case=case, kind=Kind.DRAFT, revision=case.revision).first()
+    return _ensure_sent(job, lambda: _queue_draft(case.pk, case.revision, countdown=0))
+
+
+def polled_pdf_state(case: Case, *, decided: bool) -> "PdfState":
+    """pdf_state, for the page's script that polls it: stopped jobs recovered, and a draft's
+    current job queued (or sent again) while its PDF is pending; not while a decision holds the
+    case (a new job would wait for it), nor once the case is decided."""
+    recover_stopped(case)
+    state = pdf_state(case)
+    if not decided and not state.deciding and state.state == "pending":
+        job = _ensure_sent(state.current, lambda: _queue_draft(case.pk, case.revision, countdown=0))
+        state = replace(state, current=job)
+    return state
 
 
 def retry_failed(case: Case) -> CasePdf | None:
@@ -502,13 +520,21 @@ def request_report_pdf(report: FollowUpReport) -> CasePdf | None:
     job = CasePdf.objects.filter(
         report_id=report.pk, kind=Kind.REPORT, revision=report.revision,
     ).first()
-    if job is None:
-        return _queue_report(report.pk, report.case_id, report.revision, countdown=0)
-    due = job.created_at + timedelta(seconds=settings.BUDGETPLAN_PDF_DEBOUNCE_SECONDS)
-    if job.status == Status.QUEUED and not job.attempts and due + LOST_AFTER < timezone.now():
-        CasePdf.objects.filter(pk=job.pk).update(created_at=timezone.now())
-        _send(render_report_pdf, (report.pk, report.revision))
-    return job
+    return _ensure_sent(job, lambda: _queue_report(report.pk, report.case_id, report.revision, countdown=0))
+
+
+def polled_report_pdf_state(report: FollowUpReport) -> PdfState:
+    """report_pdf_state, for the page's script that polls it, with the current job queued (or
+    sent again) while the PDF is pending, as polled_pdf_state does for a case."""
+    _recover(CasePdf.objects.filter(report_id=report.pk, kind=Kind.REPORT))
+    state = report_pdf_state(report)
+    if state.state == "pending":
+        job = _ensure_sent(
+            state.current,
+            lambda: _queue_report(report.pk, report.case_id, report.revision, countdown=0),
+        )
+        state = replace(state, current=job)
+    return state
 
 
 def retry_failed_report(report: FollowUpReport) -> CasePdf | None:

@@ -181,10 +181,7 @@ def report_pdf_status(request, pk: int, period: str):
     """Where the report's PDF is, for the page's script (static/js/pdf-status.js). Asking makes
     sure the current revision's job is queued."""
     report = _downloadable_report(request, pk, period)
-    state = pdf_jobs.report_pdf_state(report)
-    if state.state == "pending":
-        pdf_jobs.request_report_pdf(report)
-        state = pdf_jobs.report_pdf_state(report)
+    state = pdf_jobs.polled_report_pdf_state(report)
     slug = followup_report.PERIOD_SLUGS[PeriodKind(report.period.kind)]
     body = {
         "revision": state.revision,

@@ -202,13 +202,9 @@ def case_pdf_status(request, pk: int):
     """Where the case's PDF is, for the page's script that shows it while the clerk waits. Asking
     makes sure the current revision's job is queued (a case loaded from a fixture has none)."""
     case = _exportable_case(request, pk)
-    decided = lifecycle.decided_pdf(case) is not None
-    pdf_jobs.recover_stopped(case)
-    state = pdf_jobs.pdf_state(case)
-    if not decided and not state.deciding and state.state == "pending":
-        # (Not while the decision holds the case: adding a job would wait for it.)
-        pdf_jobs.request_pdf(case)
-        state = pdf_jobs.pdf_state(case)
+    # Read with the case row (selectors.CASE_RELATIONS): the page polls this every few seconds.
+    decided = hasattr(case, "decided_document")
+    state = pdf_jobs.polled_pdf_state(case, decided=decided)
     body = {
         "revision": state.revision,
         "state": "done" if decided else state.state,
