@@ -229,10 +229,17 @@ class Subject(models.Model):
 
 
 def _check_same_case(record, label: str) -> None:
-    """A Dnr or a point stands under a subject of its own case, never of another one."""
-    if record.subject_id and record.case_id and not Subject.objects.filter(
-        pk=record.subject_id, case_id=record.case_id,
-    ).exists():
+    """A Dnr or a point stands under a subject of its own case, never of another one.
+
+    Without a query where the subject itself was assigned (the admin's form, the workbook
+    import): record_check runs this for every row of a batch."""
+    if not (record.subject_id and record.case_id):
+        return
+    if type(record)._meta.get_field("subject").is_cached(record):
+        same_case = record.subject.case_id == record.case_id
+    else:
+        same_case = Subject.objects.filter(pk=record.subject_id, case_id=record.case_id).exists()
+    if not same_case:
         raise ValidationError(
             {"subject": f"{label} kan bara höra till ett ingående ärende i samma ärende."}
         )

@@ -110,7 +110,9 @@ class MovableRowsAdminMixin:
         else:
             if moved:
                 messages.success(request, f"{row} flyttades {'upp' if direction == UP else 'ned'}.")
-        prefix = inline.get_formset(request, parent).get_default_prefix()
+        # The inline formset's prefix, as BaseInlineFormSet.get_default_prefix names it (building
+        # the formset only for it would read the case's figures and budget).
+        prefix = fk.remote_field.get_accessor_name(model=inline.model).replace("+", "")
         return HttpResponseRedirect(f"{change_url}#{prefix}-group")
 
 
