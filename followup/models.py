@@ -81,10 +81,6 @@ class FollowUpPeriod(models.Model):
     def __str__(self):
         return f"{self.kind} {self.year}"
 
-    @property
-    def order(self) -> int:
-        return PERIOD_ORDER.index(PeriodKind(self.kind))
-
     def clean(self):
         if self.closing_date and self.year and self.closing_date.year != self.year:
             raise ValidationError(
@@ -164,10 +160,6 @@ class FollowUpReport(models.Model):
     @property
     def is_approved(self) -> bool:
         return self.status == ReportStatus.APPROVED
-
-    @property
-    def is_demonstration(self) -> bool:
-        return bool(self.demonstration_note)
 
 
 class QualitativeOutcome(models.TextChoices):

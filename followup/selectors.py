@@ -539,14 +539,6 @@ def report_for_case(*, case_id: int, period_kind: str, year: int | None = None) 
     return reports.first()
 
 
-def case_reports(*, case_id: int) -> list[FollowUpReport]:
-    """A case's follow-up reports, in the order of their periods, in one query."""
-    return list(
-        FollowUpReport.objects.filter(case_id=case_id).select_related("period")
-        .order_by("period__year", "period__closing_date")
-    )
-
-
 def followup_document(*, report: FollowUpReport | None = None, report_id: int | None = None) -> FollowUpDocument:
     """A whole report in FOLLOWUP_DOCUMENT_QUERIES queries (one fewer given a report read with
     report_for_reading), whatever the size of the plan."""
@@ -629,13 +621,9 @@ def period_reports(*, year: int, period_kind: str) -> list[FollowUpReport]:
     )
 
 
-def periods_of_year(*, year: int) -> list[FollowUpPeriod]:
-    return list(FollowUpPeriod.objects.filter(year=year).order_by("closing_date"))
-
-
 __all__ = [
     "FOLLOWUP_DOCUMENT_QUERIES", "PeriodKind", "PlanRecords", "plan_records", "FollowUpDocument",
     "GoalLine", "IndicatorLine", "ActivityLine", "BudgetLine", "BudgetTotals", "InvestmentLine",
-    "followup_document", "report_for_reading", "report_for_case", "case_reports",
-    "period_reports", "periods_of_year", "budget_totals", "format_measure",
+    "followup_document", "report_for_reading", "report_for_case", "period_reports",
+    "budget_totals", "format_measure",
 ]

@@ -26,7 +26,6 @@ from .models import (
 )
 from .selectors import FollowUpDocument, followup_document, plan_records
 
-NOT_OPEN = "Uppföljningen är inte öppen för ändringar."
 SUBMIT_OPEN_ONLY = "Bara en öppen uppföljning kan lämnas in."
 APPROVE_SUBMITTED_ONLY = "Bara en inlämnad uppföljning kan godkännas."
 REOPEN_SUBMITTED_ONLY = "Bara en inlämnad uppföljning kan öppnas igen."

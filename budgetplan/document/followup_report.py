@@ -17,7 +17,6 @@ from followup.models import (
     IndicatorOutcome,
     PeriodKind,
     ReportStatus,
-    parse_period_kind,
 )
 from followup.selectors import FollowUpDocument, IndicatorLine, followup_document
 from goals.models import NUMERIC_KINDS
@@ -43,21 +42,15 @@ REPORT_NAMES = {
 }
 # The period as this app writes it in a URL: /arenden/7/uppfoljning/t1/rapport/, …/helar/….
 PERIOD_SLUGS = {PeriodKind.T1: "t1", PeriodKind.T2: "t2", PeriodKind.FULL_YEAR: "helar"}
-PERIOD_SHORT = {PeriodKind.T1: "T1", PeriodKind.T2: "T2", PeriodKind.FULL_YEAR: "Helår"}
 
 
 def report_file_stem(report) -> str:
     """The report's files' name without its ending, from the report with its case and period."""
     case, period = report.case, report.period
     return slugify(
-        f"Uppfoljning {PERIOD_SHORT[PeriodKind(period.kind)]} {period.year} "
+        f"Uppfoljning {period.kind} {period.year} "
         f"PM {case.memo_year} {case.memo_serial} {case.memo_rotel}"
     ).upper()
-
-
-def period_from_slug(slug: str) -> PeriodKind | None:
-    """"t1", "T1", "helar", "Helår" … -> the period (followup.models.parse_period_kind)."""
-    return parse_period_kind(slug)
 
 
 @dataclass
@@ -172,7 +165,7 @@ def _indicator_chart(line: IndicatorLine, figures: dict[str, tuple], kinds) -> I
     if not _is_numeric(line):
         return None
     periods = [
-        PeriodFigure(PERIOD_SHORT[kind], *figures.get(kind.value, (None, None)))
+        PeriodFigure(kind.value, *figures.get(kind.value, (None, None)))
         for kind in kinds
     ]
     target = line.target.value

@@ -24,7 +24,7 @@ from django.views.decorators.http import require_POST
 from budgetplan.access import followup as followup_access
 from budgetplan.document import city_followup as city
 from budgetplan.document import followup_report, pdf_jobs
-from followup.models import FollowUpReport, PeriodKind, ReportStatus
+from followup.models import FollowUpReport, PeriodKind, ReportStatus, parse_period_kind
 from followup.selectors import period_reports, report_for_case
 
 from . import http_cache
@@ -38,7 +38,7 @@ CLERKS_EXPORT_OPEN_REPORTS = (
 
 
 def _period(slug: str) -> str:
-    kind = followup_report.period_from_slug(slug)
+    kind = parse_period_kind(slug)
     if kind is None:
         raise Http404("Perioden finns inte.")
     return kind.value
@@ -251,6 +251,6 @@ def city_goal(request, year: int, period: str, goal_id: int):
 def _period_names(roll_up: city.CityFollowUp) -> dict:
     kind = PeriodKind(roll_up.period_kind)
     return {
-        "period_label": followup_report.PERIOD_SHORT[kind],
+        "period_label": kind.value,
         "report_name": followup_report.REPORT_NAMES[kind],
     }

@@ -25,14 +25,10 @@ from budgetplan.kernel.formatting import format_decimal
 from budgetplan.kernel.services import record_check
 from followup import services
 from followup.models import (
-    ActivityOutcome,
     ActivityStatus,
     Attainment,
-    BudgetRowOutcome,
     FollowUpReport,
-    GoalAssessment,
     IndicatorOutcome,
-    InvestmentOutcome,
     QualitativeOutcome,
     parse_period_kind,
 )
@@ -143,10 +139,6 @@ INVESTMENTS = layout.Sheet(
     keys=("order",),
 )
 SHEETS = (REPORT, INDICATORS, ACTIVITIES, GOALS, BUDGET, INVESTMENTS)
-OUTCOME_SHEETS = {
-    IndicatorOutcome: INDICATORS, ActivityOutcome: ACTIVITIES, GoalAssessment: GOALS,
-    BudgetRowOutcome: BUDGET, InvestmentOutcome: INVESTMENTS,
-}
 # The outcome columns each sheet reads back, by model field.
 READ_FIELDS = {
     spec.name: [c.key for c in spec.input_columns if c.key != "version" and c.key not in spec.keys]

@@ -24,17 +24,6 @@ from .positions import MovableInlineMixin
 
 QUOTED = "figure_numbers"
 
-PLACEHOLDER_HELP = mark_safe(  # noqa: S308 - a constant of ours
-    "<strong>Summor i texten.</strong> En punkt som citerar en summa: välj summans nummer i "
-    "kolumnen <em>Citerar summor</em> (t.ex. <code>1</code>) och skriv <code>{belopp}</code> "
-    "där beloppet ska stå, t.ex. ”Omslutningsförändringar om {belopp} mnkr godkänns.” "
-    "Citerar punkten flera summor skriver du numren i den ordning de står i texten, t.ex. "
-    "<code>2, 3</code>, och i texten <code>{belopp:1}</code> för den första och "
-    "<code>{belopp:2}</code> för den andra. Summorna och vilka rader de summerar står under "
-    "<em>Summor</em>; beloppen räknas fram från raderna varje gång ärendet visas."
-)
-
-
 def _figures_of(case) -> dict[int, Figure]:
     if case is None or case.pk is None:
         return {}
