@@ -10,7 +10,13 @@ from django.db import models, transaction
 from django.utils import timezone
 
 from budgetplan.cases.models import Case
-from budgetplan.kernel.services import record_save, records_create, records_update
+from budgetplan.kernel.services import (
+    RecordsInvalid,
+    known_user,
+    record_save,
+    records_create,
+    records_update,
+)
 
 from .models import (
     ActivityOutcome,
@@ -149,8 +155,6 @@ def report_outcomes_update(*, report: FollowUpReport, changes: OutcomeChanges, u
     the user may not change. All refusals of all models are collected before anything is kept,
     and the transaction is rolled back if there are any.
     """
-    from budgetplan.kernel.services import RecordsInvalid
-
     errors: dict[tuple[type, int], ValidationError] = {}
     if changes.report_fields:
         try:
@@ -212,7 +216,7 @@ def report_submit(*, report: FollowUpReport, user=None) -> FollowUpReport:
             code="followup_incomplete",
         )
     stored.status = ReportStatus.SUBMITTED
-    stored.submitted_at, stored.submitted_by = timezone.now(), user if _known(user) else None
+    stored.submitted_at, stored.submitted_by = timezone.now(), known_user(user)
     return record_save(instance=stored, user=user)
 
 
@@ -221,7 +225,7 @@ def report_approve(*, report: FollowUpReport, user=None) -> FollowUpReport:
     """The clerk approves a submitted report; from then on it is final."""
     stored = _transition(report, expected=ReportStatus.SUBMITTED, message=APPROVE_SUBMITTED_ONLY)
     stored.status = ReportStatus.APPROVED
-    stored.approved_at, stored.approved_by = timezone.now(), user if _known(user) else None
+    stored.approved_at, stored.approved_by = timezone.now(), known_user(user)
     return record_save(instance=stored, user=user)
 
 
@@ -233,6 +237,3 @@ def report_reopen(*, report: FollowUpReport, user=None) -> FollowUpReport:
     stored.submitted_at, stored.submitted_by = None, None
     return record_save(instance=stored, user=user)
 
-
-def _known(user) -> bool:
-    return user is not None and getattr(user, "is_authenticated", False)

@@ -9,13 +9,11 @@ import posixpath
 import re
 from collections.abc import Callable
 from pathlib import Path
-from urllib.parse import unquote
 
-from django.conf import settings
-from django.contrib.staticfiles import finders
 from django.http import HttpRequest
 from django.template.loader import render_to_string
 
+from .pdf import static_file
 from .selectors import CaseDocument
 
 CASE_TEMPLATE = "cases/detail.html"
@@ -52,14 +50,6 @@ STYLESHEET_LINK = re.compile(
 CSS_URL = re.compile(r"""url\(\s*(?P<quote>["']?)(?P<url>[^"')]+)(?P=quote)\s*\)""")
 # An anchor to a page of the server (an address from the site's root): the file has no server.
 SERVER_LINK = re.compile(r'<a href="/[^"]*"[^>]*>(?P<text>.*?)</a>', re.S)
-
-
-def static_file(url: str) -> str | None:
-    """The file a /static/ address names, or None if it names no static file."""
-    static_prefix = "/" + settings.STATIC_URL.lstrip("/")
-    if not url.startswith(static_prefix):
-        return None
-    return finders.find(unquote(url[len(static_prefix):]))
 
 
 def inline_resources(css: str, css_url: str) -> str:

@@ -67,6 +67,14 @@ def render_slot(*, wait_seconds: float | None = None):
         time.sleep(0.1)
 
 
+def static_file(url: str) -> str | None:
+    """The file a /static/ address names, or None if it names no static file."""
+    static_prefix = "/" + settings.STATIC_URL.lstrip("/")
+    if not url.startswith(static_prefix):
+        return None
+    return finders.find(unquote(url[len(static_prefix):]))
+
+
 def static_url_fetcher():
     """A fetcher that serves /static/ from the static finders and fetches nothing else.
 
@@ -78,10 +86,8 @@ def static_url_fetcher():
     class StaticFilesFetcher(URLFetcher):
         def fetch(self, url, headers=None):
             parsed = urlparse(url)
-            static_prefix = "/" + settings.STATIC_URL.lstrip("/")
-            if parsed.scheme == "file" and parsed.path.startswith(static_prefix):
-                relative = unquote(parsed.path[len(static_prefix):])
-                path = finders.find(relative)
+            if parsed.scheme == "file":
+                path = static_file(parsed.path)
                 if path:
                     mime_type, _ = mimetypes.guess_type(path)
                     with open(path, "rb") as handle:

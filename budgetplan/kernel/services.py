@@ -171,7 +171,7 @@ def records_create(*, instances: list[models.Model], user=None) -> list[models.M
     if instances:
         with acting_as(user):
             bulk_create_with_history(
-                instances, type(instances[0]), batch_size=500, default_user=_known(user),
+                instances, type(instances[0]), batch_size=500, default_user=known_user(user),
             )
         _written(notes)
     return instances
@@ -195,7 +195,7 @@ def records_update(*, instances: list[models.Model], fields: list[str], user=Non
         _update_rows(model, instances, fields)
         # what simple-history's bulk_update_with_history records, after a faster UPDATE
         get_history_manager_for_model(model).bulk_history_create(
-            instances, batch_size=500, update=True, default_user=_known(user),
+            instances, batch_size=500, update=True, default_user=known_user(user),
         )
     _written(notes)
 
@@ -277,6 +277,6 @@ def _claim_next_versions(model, instances: list[models.Model]) -> None:
         instance.version += 1
 
 
-def _known(user):
+def known_user(user):
     """The user to record, or None to let the history fall back on the request's."""
     return user if user is not None and getattr(user, "is_authenticated", False) else None

@@ -5,7 +5,6 @@ neither enter nor approve its follow-up is refused (403) before any of it is rea
 """
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -112,8 +111,7 @@ def _save(form: EntryForm, report, user) -> bool:
     if not form.changes:
         return True
     try:
-        with transaction.atomic():
-            services.report_outcomes_update(report=report, changes=form.changes, user=user)
+        services.report_outcomes_update(report=report, changes=form.changes, user=user)  # atomic
     except services.OutcomesInvalid as invalid:
         form.add_write_errors(invalid)
         return False

@@ -123,7 +123,12 @@ class SubjectInline(MovableInlineMixin, ServiceTabularInline):
     fields = ("order", "title")
     verbose_name_plural = "ingående ärenden"
     # What the subjects are for, above the table (not in its heading, which the parts list repeats).
-    template = "admin/budgetplan/subjects_inline.html"
+    template = "admin/edit_inline/described_tabular.html"
+    description = (
+        "Fyll bara i ingående ärenden när ärendet för fram flera ärenden, vart och ett med egen "
+        "rubrik, egna diarienummer och egna beslutspunkter. Välj sedan ärendet vid varje "
+        "diarienummer och varje beslutspunkt."
+    )
 
 
 class RegistryNumberInline(MovableInlineMixin, SubjectChoiceMixin, ServiceTabularInline):
