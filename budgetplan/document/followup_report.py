@@ -11,7 +11,6 @@ from dataclasses import dataclass, field
 from django.template.loader import render_to_string
 from django.utils.text import slugify
 
-from budgetplan.cases.models import RegistryNumber
 from followup.models import (
     PERIOD_ORDER,
     IndicatorOutcome,
@@ -30,6 +29,7 @@ from .charts import (
     indicator_chart,
 )
 from .exports import inline_stylesheets
+from .selectors import case_file_stem, registry_numbers_in_order
 
 REPORT_TEMPLATE = "followup/report.html"
 REPORT_PDF_TEMPLATE = "followup/report_pdf.html"
@@ -46,11 +46,8 @@ PERIOD_SLUGS = {PeriodKind.T1: "t1", PeriodKind.T2: "t2", PeriodKind.FULL_YEAR: 
 
 def report_file_stem(report) -> str:
     """The report's files' name without its ending, from the report with its case and period."""
-    case, period = report.case, report.period
-    return slugify(
-        f"Uppfoljning {period.kind} {period.year} "
-        f"PM {case.memo_year} {case.memo_serial} {case.memo_rotel}"
-    ).upper()
+    period = report.period
+    return f"{slugify(f'Uppfoljning {period.kind} {period.year}').upper()}-{case_file_stem(report.case)}"
 
 
 @dataclass
@@ -195,8 +192,7 @@ def followup_report_document(*, report) -> FollowUpReportDocument:
     charts, in followup.selectors.FOLLOWUP_DOCUMENT_QUERIES + 1 queries whatever its size."""
     document = followup_document(report=report)
     registry_numbers = list(
-        RegistryNumber.objects.filter(case_id=document.case.pk)
-        .order_by("order", "number").values_list("number", flat=True)
+        registry_numbers_in_order().filter(case_id=document.case.pk).values_list("number", flat=True)
     )
     # Every period of the year has its place on the axis; those after this one stay empty.
     kinds = PERIOD_ORDER

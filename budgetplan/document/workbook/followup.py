@@ -20,7 +20,6 @@ from openpyxl import Workbook
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
-from budgetplan.cases.models import RegistryNumber
 from budgetplan.kernel.formatting import format_decimal
 from budgetplan.kernel.services import record_check
 from followup import services
@@ -34,6 +33,7 @@ from followup.models import (
 )
 from followup.selectors import FollowUpDocument, followup_document
 
+from ..selectors import registry_numbers_in_order
 from . import layout
 from .export import HEADER_FILL, HEADER_FONT, TOP, WRAP, _add_validations, _write_value, write_text
 from .importer import _constraint_fields
@@ -170,8 +170,7 @@ def _record_key(line, council: dict, board: dict) -> tuple:
 
 def registry_numbers(document: FollowUpDocument) -> list[str]:
     return list(
-        RegistryNumber.objects.filter(case_id=document.case.pk).order_by("order")
-        .values_list("number", flat=True)
+        registry_numbers_in_order().filter(case_id=document.case.pk).values_list("number", flat=True)
     )
 
 
