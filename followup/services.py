@@ -13,6 +13,7 @@ from budgetplan.cases.models import Case
 from budgetplan.kernel.services import (
     RecordsInvalid,
     known_user,
+    one_change,
     record_save,
     records_create,
     records_update,
@@ -88,6 +89,7 @@ CITY_CASE_HAS_NO_FOLLOW_UP = (
 
 
 @transaction.atomic
+@one_change()
 def report_open(*, case: Case, period_kind: str, user=None, demonstration_note: str = "") -> FollowUpReport:
     """The case's report for the period of its budget year, created (open, with an empty
     outcome row for every indicator, activity, goal, budget row and investment of the plan)
@@ -108,6 +110,8 @@ def report_open(*, case: Case, period_kind: str, user=None, demonstration_note: 
     return report
 
 
+@transaction.atomic
+@one_change()
 def report_add_missing_rows(*, report: FollowUpReport, user=None) -> int:
     """Give the report an outcome row for each plan record that has none (a record added to a
     plan still in the making after its report was opened); how many were created."""
@@ -147,6 +151,7 @@ class OutcomesInvalid(Exception):
 
 
 @transaction.atomic
+@one_change()
 def report_outcomes_update(*, report: FollowUpReport, changes: OutcomeChanges, user=None) -> None:
     """Write every change of one entry together, or none of them.
 

@@ -4,7 +4,8 @@ The kernel's write services (budgetplan.kernel.services) know nothing of cases, 
 Before every write they ask each registered guard; a guard refuses by raising a ValidationError
 (or a PermissionDenied), and otherwise returns a note of what the write touches. After the write,
 in the same transaction, each guard is handed back its note, so it can count what changed (the
-case's revision) without reading the same rows twice.
+case's revision) without reading the same rows twice. A note is a frozenset of what the write
+touched (or None): inside services.one_change() a guard is handed the union of its notes once.
 
 budgetplan.document.lifecycle registers the case's guard (decided is final, the user's role, one
 more revision) when the app registry is ready.

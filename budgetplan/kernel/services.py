@@ -13,6 +13,9 @@ Optimistic locking: a record read at version n is saved only while the stored ro
 version n; the save claims n + 1 with a conditional UPDATE in the same transaction. Otherwise
 RecordChanged (a ValidationError) says what someone else changed meanwhile, and nothing is saved.
 """
+from contextlib import contextmanager
+from contextvars import ContextVar
+
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import connections, models, router, transaction
 from django.db.models import F
@@ -29,7 +32,33 @@ def _check(instance: models.Model, user, *, deleting: bool = False) -> list[tupl
 
 
 def _written(notes: list[tuple]) -> None:
+    deferred = _one_change.get()
     for guard, note in notes:
+        if deferred is None:
+            guard.written(note)
+        elif note:
+            deferred[guard] = deferred.get(guard, frozenset()) | note
+
+
+_one_change: ContextVar[dict | None] = ContextVar("budgetplan_one_change", default=None)
+
+
+@contextmanager
+def one_change():
+    """The writes inside are one change: each guard hears once, when the block ends without an
+    error (inside the caller's transaction), of all that they wrote, not after every write (one
+    more revision of a report for a whole entry, not one per kind of row). Notes are unions of
+    what each write touched (budgetplan.kernel.guards)."""
+    if _one_change.get() is not None:  # already inside one: that one tells the guards
+        yield
+        return
+    token = _one_change.set({})
+    try:
+        yield
+        deferred = _one_change.get()
+    finally:
+        _one_change.reset(token)
+    for guard, note in deferred.items():
         guard.written(note)
 
 
