@@ -30,3 +30,19 @@ def reference_draft(reference_case):
     from tests.budgetplan.roles import as_draft
 
     return as_draft(reference_case)
+
+
+@pytest.fixture
+def roles(transactional_db):
+    """The roles' groups with their permissions, as the migrations make them: a transactional
+    test that ran before (a live server's, say) flushed the database, the groups with it."""
+    import importlib
+
+    from django.contrib.auth.models import Group
+    from django.db import connection
+    from django.db.migrations.loader import MigrationLoader
+
+    if Group.objects.filter(name="Redaktör").exists():
+        return
+    migration = importlib.import_module("budgetplan.cases.migrations.0003_create_roles")
+    migration.create_roles(MigrationLoader(connection).project_state().apps, None)

@@ -33,19 +33,3 @@ def browser():
             os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
         else:
             os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = previous
-
-
-@pytest.fixture
-def roles(transactional_db):
-    """The roles' groups with their permissions, as the migrations make them: a live server's
-    test flushes the database after it, the migrations' groups with it."""
-    import importlib
-
-    from django.contrib.auth.models import Group
-    from django.db import connection
-    from django.db.migrations.loader import MigrationLoader
-
-    if Group.objects.filter(name="Redaktör").exists():
-        return
-    migration = importlib.import_module("budgetplan.cases.migrations.0003_create_roles")
-    migration.create_roles(MigrationLoader(connection).project_state().apps, None)

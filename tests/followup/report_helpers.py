@@ -13,6 +13,7 @@ from followup.models import (
     PeriodKind,
     QualitativeOutcome,
 )
+from followup.status import effective_target
 from goals.models import NUMERIC_KINDS, PlanIndicator
 
 
@@ -28,8 +29,9 @@ def filled_report(case, period_kind=PeriodKind.T1, *, approve=False, demonstrati
     }
     for outcome in IndicatorOutcome.objects.filter(report=report).select_related("indicator"):
         plan = targets.get(outcome.indicator_id)
-        kind = plan.board_target_kind if plan and plan.board_target_kind else outcome.indicator.council_target_kind
-        value = plan.board_target_value if plan and plan.board_target_kind else outcome.indicator.council_target_value
+        target = effective_target(board_target=plan.board_target if plan else None,
+                                  council_target=outcome.indicator.council_target)
+        kind, value = target.kind, target.value
         if kind in NUMERIC_KINDS and value is not None:
             IndicatorOutcome.objects.filter(pk=outcome.pk).update(
                 value=value - shortfall, previous_value=value - 1, comment="Enligt plan.",

@@ -96,18 +96,8 @@ def held_before(race: Race, original):
 
 
 @pytest.fixture(autouse=True)
-def role_groups(transactional_db):
-    """The roles' groups as the migrations make them. A transactional test that ran before (a
-    live server's, say) flushed the database and the groups with it."""
-    import importlib
-
-    from django.contrib.auth.models import Group
-    from django.db.migrations.loader import MigrationLoader
-
-    if Group.objects.filter(name="Redaktör").exists():
-        return
-    migration = importlib.import_module("budgetplan.cases.migrations.0003_create_roles")
-    migration.create_roles(MigrationLoader(connection).project_state().apps, None)
+def role_groups(roles):
+    """Every test here needs the roles' groups (tests/conftest.py)."""
 
 
 @pytest.fixture
