@@ -413,10 +413,9 @@ def case_transition(*, case: Case, to_status: str, user, decided_on=None) -> Cas
         raise
 
 
-def _move(*, case: Case, to_status: str, user, decided_on, stored: list[str]) -> CaseTransition:
-    from budgetplan.kernel.services import record_save
-
-    case = Case.objects.select_for_update().get(pk=case.pk)
+def check_step(*, case: Case, to_status: str, user) -> None:
+    """Refuse a step of the case's life that this user may not take now: not theirs to move,
+    already decided, or not the one next step (the case as read by the caller)."""
     if user is not None and not permissions.can_transition_case(user, case):
         raise PermissionDenied(NOT_YOUR_CASE_TO_MOVE)
     if case.status == Case.Status.DECIDED:
@@ -427,6 +426,13 @@ def _move(*, case: Case, to_status: str, user, decided_on, stored: list[str]) ->
             ONE_STEP.format(current=case.get_status_display().lower(), next=expected.label.lower()),
             code="case_one_step",
         )
+
+
+def _move(*, case: Case, to_status: str, user, decided_on, stored: list[str]) -> CaseTransition:
+    from budgetplan.kernel.services import record_save
+
+    case = Case.objects.select_for_update().get(pk=case.pk)
+    check_step(case=case, to_status=to_status, user=user)
     if to_status == Case.Status.PROPOSED:
         missing = case_missing_references(case.pk)
         if missing:

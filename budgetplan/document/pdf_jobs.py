@@ -31,7 +31,6 @@ from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from budgetplan.access import permissions
 from budgetplan.cases.models import Case, DecidedDocument
 from budgetplan.celery import app
 from followup.models import FollowUpReport
@@ -202,19 +201,8 @@ def request_decision(*, case: Case, user, decided_on) -> CasePdf:
     """The clerk asks for the decision: checked now as case_transition will check it, and queued.
 
     The case is decided by the job, when the PDF is stored (decide_case)."""
-    case = Case.objects.get(pk=case.pk)
-    if user is not None and not permissions.can_transition_case(user, case):
-        raise PermissionDenied(lifecycle.NOT_YOUR_CASE_TO_MOVE)
-    if case.status == Case.Status.DECIDED:
-        raise ValidationError(lifecycle.ALREADY_DECIDED, code="case_decided")
-    if case.status != Case.Status.PROPOSED:
-        raise ValidationError(
-            lifecycle.ONE_STEP.format(
-                current=case.get_status_display().lower(),
-                next=lifecycle.NEXT_STATUS[Case.Status(case.status)].label.lower(),
-            ),
-            code="case_one_step",
-        )
+    case = Case.objects.get(pk=case.pk)  # as stored now: the caller's copy may be older
+    lifecycle.check_step(case=case, to_status=Case.Status.DECIDED, user=user)
     try:
         with transaction.atomic():
             job = CasePdf.objects.create(
