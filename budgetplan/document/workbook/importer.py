@@ -229,6 +229,13 @@ def _constraint_fields(model) -> dict[str, str]:
     return table
 
 
+def registry_numbers_in(cell) -> list[str]:
+    """The Dnr a cell lists, separated by commas, semicolons or line breaks (both sheets that
+    list them: the case's and the subjects')."""
+    text = str(cell or "").replace(";", ",").replace("\n", ",")
+    return [number.strip() for number in text.split(",") if number.strip()]
+
+
 class _Importer:
     def __init__(self, book: ParsedBook, user=None, dry_run: bool = False):
         self.book = book
@@ -517,8 +524,7 @@ class _Importer:
     def case_and_board(self, row: ParsedRow) -> bool:
         spec, values = layout.CASE, row.values
         self.year = values.get("budget_year")
-        numbers = [n.strip() for n in str(values.get("registry_numbers", "")).replace(";", ",")
-                   .replace("\n", ",").split(",") if n.strip()]
+        numbers = registry_numbers_in(values.get("registry_numbers"))
         if len(set(numbers)) != len(numbers):
             self.issue(spec, row, "registry_numbers", "Samma diarienummer står två gånger.")
         known = list(RegistryNumber.objects.filter(number__in=numbers).select_related("case"))
@@ -744,10 +750,7 @@ class _Importer:
         for row in self.rows(spec):
             if not row.valid or row.values["order"] not in by_order:
                 continue
-            for number in (n.strip() for n in str(row.values.get("registry_numbers") or "")
-                           .replace(";", ",").split(",")):
-                if not number:
-                    continue
+            for number in registry_numbers_in(row.values.get("registry_numbers")):
                 if number not in numbers:
                     self.issue(spec, row, "registry_numbers", f"Diarienumret {number} står inte "
                                f"bland ärendets diarienummer på bladet {layout.CASE.name}.")
