@@ -152,6 +152,16 @@ def test_the_city_offices_staff_write_a_city_case_in_the_admin(
     assert DecisionPoint.objects.get(case=city_case).text == "Tertialrapporten godkänns med ändringar."
 
 
+def test_the_city_clerk_may_name_any_board_in_a_budget_adjustment(city_case, city_office, other_board):
+    # Not only the boards the clerk belongs to: the city-wide case grants money to every board.
+    client = client_for(user_with("clerk", city_office))
+    page = client.get(reverse("admin:budgetplan_case_change", args=[city_case.pk])).content.decode()
+    # The empty row the page adds rows from (extra rows: none).
+    select = page.split('name="budget_adjustments-__prefix__-board"')[1].split("</select>")[0]
+    assert ">Fastighetsnämnden</option>" in select
+    assert f">{city_office.name}</option>" in select
+
+
 @pytest.mark.parametrize("role", ["reader", "editor", "clerk"])
 def test_a_boards_staff_do_not_write_a_city_case_in_the_admin(
     role, city_case, other_board, superuser_client,

@@ -119,14 +119,12 @@ class AnyBoardMixin:
     """A row names any of the city's boards, not only those the user belongs to: the case's own
     owner decides who may write the row."""
 
+    unscoped_fields = ("board",)  # left as they are by scoping._limit_choices
+
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
-        field = super().formfield_for_foreignkey(db_field, request, **kwargs)
-        if db_field.name == "board" and field is not None:
-            field.queryset = Board.objects.order_by("name")
-            # The shared list set below replaces the narrowed one the mixins below made (a
-            # field's own choices, once set, win over its queryset's).
-            field.choices = list(field.iterator(field))
-        return field
+        if db_field.name == "board":
+            kwargs.setdefault("queryset", Board.objects.order_by("name"))
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 
 class BudgetAdjustmentInline(AnyBoardMixin, MovableInlineMixin, ServiceTabularInline):

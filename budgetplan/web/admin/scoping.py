@@ -32,8 +32,11 @@ def _may_change(request, obj) -> bool:
 
 
 def _limit_choices(model_admin, request, db_field, kwargs) -> None:
-    """A foreign key to a board or to a part of a plan offers only the user's editable ones."""
-    if permissions.is_administrator(request.user):
+    """A foreign key to a board or to a part of a plan offers only the user's editable ones;
+    not a field the admin names in `unscoped_fields` (a row that may name any board)."""
+    if permissions.is_administrator(request.user) or db_field.name in getattr(
+        model_admin, "unscoped_fields", (),
+    ):
         return
     model = db_field.related_model
     if permissions.record_board_filter(model, ()) is None:
