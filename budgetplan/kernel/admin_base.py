@@ -189,9 +189,8 @@ class ServiceInlineFormSet(BaseInlineFormSet):
         kept = [form for form in self.forms
                 if form.cleaned_data and not self._should_delete_form(form)]
         typed = {form.cleaned_data.get(field) for form in kept} - {None}
-        stored = set()
-        if self.instance.pk is not None:
-            stored = set(self.get_queryset().values_list(field, flat=True))
+        # The stored rows' numbers, as the page's rows were read (no query of their own).
+        stored = {form.initial.get(field) for form in self.initial_forms} - {None}
         next_free = max(typed | stored, default=0) + 1
         for form in kept:
             if form.cleaned_data.get(field) is not None:
