@@ -9,9 +9,9 @@ import re
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
-from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.core.exceptions import ValidationError
 
-from budgetplan.document.workbook.importer import _constraint_fields
+from budgetplan.document.workbook.importer import located_errors
 from budgetplan.kernel.formatting import format_decimal
 from budgetplan.kernel.services import record_check
 from followup.models import (
@@ -287,16 +287,10 @@ class EntryForm:
 
     def _place(self, row: Row, error: ValidationError) -> None:
         what = _row_label(row)
-        if hasattr(error, "error_dict"):
-            # A broken constraint is shown beside the field it is about, as the workbook does.
-            about = _constraint_fields(type(row.record))
-            for name, errors in error.error_dict.items():
-                for message in (m for e in errors for m in e.messages):
-                    field_name = about.get(message) if name == NON_FIELD_ERRORS else name
-                    target = row.inputs.get(field_name)
-                    (target.errors if target is not None else row.errors).append(f"{what}: {message}")
-        else:
-            row.errors.extend(f"{what}: {m}" for m in error.messages)
+        # A broken constraint is shown beside the field it is about, as the workbooks do.
+        for field_name, message in located_errors(error, type(row.record)):
+            target = row.inputs.get(field_name)
+            (target.errors if target is not None else row.errors).append(f"{what}: {message}")
 
     @property
     def all_errors(self) -> list[tuple[str, str]]:

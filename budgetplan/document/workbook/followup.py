@@ -14,7 +14,7 @@ import io
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.core.exceptions import ValidationError
 from django.utils.text import slugify
 from openpyxl import Workbook
 from openpyxl.styles import Font
@@ -36,7 +36,7 @@ from followup.selectors import FollowUpDocument, followup_document
 from ..selectors import registry_numbers_in_order
 from . import layout
 from .export import HEADER_FILL, HEADER_FONT, TOP, WRAP, _add_validations, _write_value, write_text
-from .importer import _constraint_fields
+from .importer import located_errors
 from .issues import Issue
 from .reader import read_workbook, written_decimals
 
@@ -388,7 +388,7 @@ def import_followup_workbook(source, *, report: FollowUpReport, user=None) -> Fo
             try:
                 record_check(instance=record, exclude=[f.name for f in record._meta.concrete_fields if f.is_relation])
             except ValidationError as error:
-                problems.extend(_located(error, type(record)))
+                problems.extend(located_errors(error, type(record)))
             if problems:
                 for field_name, message in problems:
                     result.issues.append(_issue(spec, row, field_name, message))
@@ -407,7 +407,7 @@ def import_followup_workbook(source, *, report: FollowUpReport, user=None) -> Fo
                 result.issues.extend(Issue(message, sheet=REPORT.name, row=2) for message in error.messages)
                 continue
             spec, row = located[(model, index)]
-            for field_name, message in _located(error, model):
+            for field_name, message in located_errors(error, model):
                 result.issues.append(_issue(spec, row, field_name, message))
         return result
     result.changed = sum(len(rows) for rows in changes.rows.values()) + bool(changes.report_fields)
@@ -466,15 +466,6 @@ def _row_problems(spec: layout.Sheet, record, line) -> list[tuple[str, str]]:
                 shown = format_decimal(number, written_decimals(number.normalize()))
                 problems.append((name, f"Talet {shown} har fler decimaler än målets {line.decimals}."))
     return problems
-
-
-def _located(error: ValidationError, model=None) -> list[tuple[str, str]]:
-    """(the field, the message) of each refusal; a broken constraint names the field it is about."""
-    about = _constraint_fields(model) if model is not None else {}
-    if hasattr(error, "error_dict"):
-        return [(name if name != NON_FIELD_ERRORS else about.get(message, ""), message)
-                for name, errors in error.error_dict.items() for e in errors for message in e.messages]
-    return [(about.get(message, ""), message) for message in error.messages]
 
 
 def _issue(spec: layout.Sheet, row, field_name: str, message: str) -> Issue:

@@ -229,6 +229,17 @@ def _constraint_fields(model) -> dict[str, str]:
     return table
 
 
+def located_errors(error: ValidationError, model) -> list[tuple[str, str]]:
+    """(the field it is about, "" if none; the message) of each refusal of a write of `model`:
+    a broken constraint, reported on the whole record, names the field it is about. The
+    workbooks and the follow-up's entry form place their messages by it."""
+    about = _constraint_fields(model) if model is not None else {}
+    if hasattr(error, "error_dict"):
+        return [(name if name != NON_FIELD_ERRORS else about.get(message, ""), message)
+                for name, errors in error.error_dict.items() for e in errors for message in e.messages]
+    return [(about.get(message, ""), message) for message in error.messages]
+
+
 def registry_numbers_in(cell) -> list[str]:
     """The Dnr a cell lists, separated by commas, semicolons or line breaks (both sheets that
     list them: the case's and the subjects')."""
@@ -276,14 +287,10 @@ class _Importer:
             self.issue(spec, row, None, message)
 
     def _report_validation(self, spec, row, model, error: ValidationError, fields: dict):
-        by_message = _constraint_fields(model)
-        errors = error.message_dict if hasattr(error, "error_dict") else {NON_FIELD_ERRORS: error.messages}
-        for name, messages in errors.items():
-            for message in messages:
-                field_name = by_message.get(message) if name == NON_FIELD_ERRORS else name
-                key = fields.get(field_name, field_name)
-                known = key in {c.key for c in spec.columns}
-                self.issue(spec, row, key if known else None, message)
+        columns = {c.key for c in spec.columns}
+        for field_name, message in located_errors(error, model):
+            key = fields.get(field_name, field_name)
+            self.issue(spec, row, key if key in columns else None, message)
 
     # -- writing --------------------------------------------------------------------------
     @staticmethod
