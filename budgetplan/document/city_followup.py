@@ -25,20 +25,17 @@ from followup.models import (
     BudgetRowOutcome,
     FollowUpReport,
     GoalAssessment,
+    ZERO,
     IndicatorOutcome,
     ReportStatus,
 )
 from followup.status import IndicatorStatus, effective_target, indicator_status
 from goals.models import CouncilGoal, Indicator, PlanCouncilGoal, PlanIndicator, Target
 
-ZERO = Decimal("0.0")
 # The approved reports' contributions are kept this long (they never change; the limit only
 # lets the cache forget those no one asks for).
 CACHE_SECONDS = 24 * 60 * 60
-STATUS_ORDER = (
-    IndicatorStatus.MET, IndicatorStatus.PARTLY_MET, IndicatorStatus.NOT_MET,
-    IndicatorStatus.NOT_MEASURABLE,
-)
+STATUS_ORDER = tuple(IndicatorStatus)  # met, partly met, not met, not measurable yet
 
 
 STATUS_INDEX = {status: index for index, status in enumerate(STATUS_ORDER)}
@@ -171,7 +168,7 @@ class CityFollowUp:
 
     @property
     def all_approved(self) -> bool:
-        return bool(self.reports) and all(report.status == "approved" for report in self.reports)
+        return bool(self.reports) and all(report.is_approved for report in self.reports)
 
     @property
     def statuses(self) -> StatusCounts:
@@ -331,20 +328,15 @@ def city_followup(
             roll_up = goals.get(goal_id)
             if roll_up is None:  # a goal of another year: not this page's
                 continue
-            values = part.statuses.get(goal_id, no_indicators)
-            total = values[0] + values[1] + values[2] + values[3]
-            all_met = total > 0 and values[0] == total
-            mine = roll_up.statuses.values
-            mine[0] += values[0]
-            mine[1] += values[1]
-            mine[2] += values[2]
-            mine[3] += values[3]
+            counts = StatusCounts(part.statuses.get(goal_id, no_indicators))
+            all_met = counts.total > 0 and counts.values[0] == counts.total
+            roll_up.statuses.update(counts)
             roll_up.board_count += 1
             roll_up.boards_all_met += all_met
             if boards_of is None or boards_of == goal_id:
                 attainment = part.attainments.get(goal_id, "")
                 roll_up.boards.append(BoardUnderGoal(
-                    report, StatusCounts(values), attainment, labels.get(attainment, "Ej bedömt"),
+                    report, counts, attainment, labels.get(attainment, "Ej bedömt"),
                     all_met,
                 ))
     budgets = [
