@@ -24,9 +24,11 @@ import tempfile
 from decimal import Decimal
 from pathlib import Path
 
+# The same apps, without their history tables, as the reference fixture (this runs from scripts/).
+from build_reference_fixture import DUMPED_APPS, historical_models
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 FIXTURE_PATH = BASE_DIR / "fixtures" / "city_example.json"
-DUMPED_APPS = ["budgetplan", "goals", "finance", "reservations"]
 FIRST_KEY = 9001
 
 CITY_OFFICE = {"name": "Exempelstadens kommunstyrelse", "office": "Stadsledningskontoret",
@@ -169,18 +171,6 @@ def build():
             created_at=stamp, updated_at=stamp, version=1, revision=1,
         )
     return case
-
-
-def historical_models() -> list[str]:
-    from django.apps import apps
-
-    from budgetplan.kernel.history import history_model
-
-    return sorted(
-        history_model(model)._meta.label
-        for app in DUMPED_APPS for model in apps.get_app_config(app).get_models()
-        if history_model(model) is not None
-    )
 
 
 def build_and_dump(output: Path) -> None:
